@@ -1,0 +1,67 @@
+"""The domain's closed vocabularies, shared by every service and every event."""
+
+from enum import StrEnum
+
+
+class QueueStatus(StrEnum):
+    NEW = "new"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+
+
+class OrgRole(StrEnum):
+    ADMIN = "admin"
+    AGENT = "agent"
+
+
+class ChannelRole(StrEnum):
+    """Ordered from least to most capable; see `ChannelRole.rank`."""
+
+    VIEWER = "viewer"
+    CONTRIBUTOR = "contributor"
+    SUPERVISOR = "supervisor"
+
+    @property
+    def rank(self) -> int:
+        return _ROLE_RANK[self]
+
+
+_ROLE_RANK = {ChannelRole.VIEWER: 1, ChannelRole.CONTRIBUTOR: 2, ChannelRole.SUPERVISOR: 3}
+
+
+class PrincipalKind(StrEnum):
+    """Who a channel grant is given to."""
+
+    USER = "user"
+    TEAM = "team"
+    ALL_USERS = "all_users"
+    ALL_TEAMS = "all_teams"
+
+
+class ChannelStatus(StrEnum):
+    CONNECTED = "connected"
+    DEAUTHORIZED = "deauthorized"
+    DISCONNECTED = "disconnected"
+
+
+class MessageKind(StrEnum):
+    TWEET = "tweet"
+    DIRECT_MESSAGE = "direct_message"
+
+
+class MessageDirection(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class DeliveryState(StrEnum):
+    REQUESTED = "requested"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class ActorKind(StrEnum):
+    USER = "user"
+    SYSTEM = "system"
+    TWITTER_ACCOUNT = "twitter_account"
+    SERVICE = "service"

@@ -1,0 +1,145 @@
+"""Events on `twitter.activity.v1` and `twitter.webhooks.raw.v1`, produced by ingest-svc.
+
+They say what Twitter told us, normalised; they carry no organization (see `Event.org_id`).
+`from_account` marks the account's own tweets and DMs (echoes), which are never customer
+messages.
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, Field
+
+from switchboard_contracts.envelope import ContractModel, Event, NonEmptyStr, TwitterId
+
+
+class TwitterUser(ContractModel):
+    id: TwitterId
+    screen_name: str | None = None
+    name: str | None = None
+
+
+class MediaRef(ContractModel):
+    """A reference to media on Twitter; the bytes stay there."""
+
+    media_id: TwitterId | None = None
+    type: str = Field(description="photo, video, animated_gif, ...")
+    url: str
+
+
+class TweetReceivedPayload(ContractModel):
+    account_id: TwitterId = Field(description="The subscribed account (for_user_id)")
+    tweet_id: TwitterId
+    author: TwitterUser
+    customer_id: TwitterId = Field(
+        description="The other party: the author, or for an echo the user it replies to"
+    )
+    text: str
+    created_at: AwareDatetime
+    relation: Literal["mention", "reply", "own"] = Field(
+        description="mention: names the account without replying to one of its tweets; "
+        "reply: replies to a tweet; own: posted by the account itself"
+    )
+    in_reply_to_tweet_id: TwitterId | None = None
+    in_reply_to_user_id: TwitterId | None = None
+    quoted_tweet_id: TwitterId | None = None
+    from_account: bool
+    media: tuple[MediaRef, ...] = ()
+
+
+class DirectMessageReceivedPayload(ContractModel):
+    account_id: TwitterId
+    dm_event_id: TwitterId
+    sender: TwitterUser
+    recipient_id: TwitterId
+    customer_id: TwitterId = Field(description="The party that is not the account")
+    text: str
+    created_at: AwareDatetime
+    from_account: bool
+    source_app_id: str | None = None
+    media: tuple[MediaRef, ...] = ()
+
+
+class TweetDeletedPayload(ContractModel):
+    account_id: TwitterId
+    tweet_id: TwitterId
+    user_id: TwitterId
+    deleted_at: AwareDatetime
+
+
+class AppRevokedPayload(ContractModel):
+    account_id: TwitterId = Field(description="The account that withdrew the app")
+    app_id: str | None = None
+    revoked_at: AwareDatetime
+
+
+class TweetFavoritedPayload(ContractModel):
+    account_id: TwitterId
+    tweet_id: TwitterId
+    user: TwitterUser
+    favorited_at: AwareDatetime
+
+
+class UserFollowedPayload(ContractModel):
+    account_id: TwitterId
+    action: Literal["follow", "unfollow"]
+    source: TwitterUser
+    target: TwitterUser
+    occurred_at: AwareDatetime
+
+
+class TweetReceived(Event[TweetReceivedPayload]):
+    type: Literal["twitter.tweet.received"] = "twitter.tweet.received"
+    schema_version: int = 1
+
+
+class DirectMessageReceived(Event[DirectMessageReceivedPayload]):
+    type: Literal["twitter.direct_message.received"] = "twitter.direct_message.received"
+    schema_version: int = 1
+
+
+class TweetDeleted(Event[TweetDeletedPayload]):
+    type: Literal["twitter.tweet.deleted"] = "twitter.tweet.deleted"
+    schema_version: int = 1
+
+
+class AppRevoked(Event[AppRevokedPayload]):
+    type: Literal["twitter.app.revoked"] = "twitter.app.revoked"
+    schema_version: int = 1
+
+
+class TweetFavorited(Event[TweetFavoritedPayload]):
+    type: Literal["twitter.tweet.favorited"] = "twitter.tweet.favorited"
+    schema_version: int = 1
+
+
+class UserFollowed(Event[UserFollowedPayload]):
+    type: Literal["twitter.user.followed"] = "twitter.user.followed"
+    schema_version: int = 1
+
+
+class WebhookDeliveredPayload(ContractModel):
+    """One webhook delivery exactly as received, kept for audit and replay."""
+
+    received_at: datetime
+    for_user_id: TwitterId | None
+    envelope: NonEmptyStr = Field(description="Which activity envelope it was")
+    signature_verified: bool
+    body: str = Field(description="The raw body, decoded as UTF-8")
+    event_ids: tuple[str, ...] = Field(description="Ids of the events it became")
+
+
+class WebhookDelivered(Event[WebhookDeliveredPayload]):
+    type: Literal["twitter.webhook.delivered"] = "twitter.webhook.delivered"
+    schema_version: int = 1
+
+
+__all__ = [
+    "AppRevoked",
+    "DirectMessageReceived",
+    "TweetDeleted",
+    "TweetFavorited",
+    "TweetReceived",
+    "UserFollowed",
+    "WebhookDelivered",
+]
