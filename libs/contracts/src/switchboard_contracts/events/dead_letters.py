@@ -15,7 +15,7 @@ class DeadLetterPayload(ContractModel):
     key: str | None = Field(description="UTF-8 key, or base64 when not UTF-8")
     value: str = Field(description="UTF-8 value, or base64 when not UTF-8")
     value_encoding: Literal["utf-8", "base64"]
-    headers: dict[str, str] = {}
+    headers: dict[str, str] = Field(default_factory=dict)
     consumer_group: str
     error_type: str = Field(description="e.g. validation_error, unknown_event_type, handler_error")
     error: str = Field(description="What went wrong, for a person")

@@ -1,0 +1,143 @@
+"""The transactional outbox: events are written in the same transaction as the state
+change, and a relay publishes them afterwards, in order, and deletes what Kafka acked.
+
+Order: rows are published in id order by one relay at a time (a transaction-level
+advisory lock elects it; other replicas stand by). Handlers lock the aggregate they change
+before writing its events, so the ids of one key's events follow its commit order.
+A crash between publish and delete publishes a batch again: consumers deduplicate by
+`event_id`.
+"""
+
+import asyncio
+import contextlib
+from typing import Any
+
+import psycopg
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from switchboard_contracts.envelope import Event
+from switchboard_contracts.topics import Topic
+from switchboard_platform.kafka.broker import EventPublisher, OutgoingRecord, encode
+from switchboard_platform.logs import get_logger
+
+log = get_logger(__name__)
+
+NOTIFY_CHANNEL = "switchboard_outbox"
+RELAY_LOCK_KEY = 0x5B0_0B0C  # any constant; one per database, and each service has its own
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "outbox",
+        metadata,
+        Column("id", BigInteger, Identity(always=True), primary_key=True),
+        Column("topic", String(200), nullable=False),
+        Column("key", String(200), nullable=False),
+        Column("event_id", Uuid, nullable=False),
+        Column("event_type", String(100), nullable=False),
+        Column("value", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+async def enqueue(
+    session: AsyncSession, table: Table, topic: Topic, event: Event[Any], *, key: str
+) -> None:
+    """Add an event to the outbox within the caller's transaction."""
+    await session.execute(
+        insert(table).values(
+            topic=topic.name,
+            key=key,
+            event_id=event.event_id,
+            event_type=event.type,
+            value=encode(event).decode(),
+        )
+    )
+    # Delivered at commit, and folded with others of the same transaction.
+    await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        table: Table,
+        publisher: EventPublisher,
+        *,
+        batch_size: int = 500,
+        idle_seconds: float = 1.0,
+    ) -> None:
+        self._engine = engine
+        self._table = table
+        self._publisher = publisher
+        self._batch_size = batch_size
+        self._idle_seconds = idle_seconds
+
+    async def publish_pending(self) -> int:
+        """Publish one batch if this replica holds the relay lock; return how many."""
+        table = self._table
+        async with self._engine.begin() as conn:
+            elected = await conn.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_KEY)))
+            if not elected:
+                return 0
+            rows = (
+                await conn.execute(select(table).order_by(table.c.id).limit(self._batch_size))
+            ).all()
+            if not rows:
+                return 0
+            await self._publisher.publish_batch(
+                [
+                    OutgoingRecord(
+                        self._publisher.topic_name_of(row.topic),
+                        row.key,
+                        row.value.encode(),
+                        row.event_type,
+                    )
+                    for row in rows
+                ]
+            )
+            await conn.execute(delete(table).where(table.c.id.in_([row.id for row in rows])))
+        return len(rows)
+
+    async def run(self) -> None:
+        """Publish until cancelled; wake on NOTIFY, poll every `idle_seconds` anyway."""
+        conninfo = make_url(str(self._engine.url)).set(drivername="postgresql")
+        attempt = 0
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    conninfo.render_as_string(hide_password=False), autocommit=True
+                ) as listener:
+                    await listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    attempt = 0
+                    while True:
+                        while await self.publish_pending():
+                            pass
+                        with contextlib.suppress(TimeoutError):
+                            async for _ in listener.notifies(
+                                timeout=self._idle_seconds, stop_after=1
+                            ):
+                                pass
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                attempt += 1
+                log.exception("outbox relay failed, retrying", attempt=attempt)
+                await asyncio.sleep(min(5.0, 0.2 * 2**attempt))

@@ -1,0 +1,85 @@
+"""Every HTTP error in the one JSON shape of `switchboard_contracts.errors.ErrorBody`."""
+
+from collections.abc import Mapping
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from switchboard_contracts.errors import ErrorBody, ErrorDetail
+from switchboard_platform.logs import get_logger
+
+log = get_logger(__name__)
+
+_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    503: "unavailable",
+}
+
+
+class ApiError(Exception):
+    """Raise from a route or handler to answer with a clear error."""
+
+    def __init__(
+        self, status: int, message: str, *, code: str | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.body = ErrorBody(
+            status=status, code=code or _CODES.get(status, "error"), message=message, field=field
+        )
+
+
+def error_response(body: ErrorBody, headers: Mapping[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(body.model_dump(mode="json"), status_code=body.status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.body)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = tuple(
+            ErrorDetail(field=".".join(str(p) for p in err["loc"][1:]) or None, reason=err["msg"])
+            for err in exc.errors()
+        )
+        return error_response(
+            ErrorBody(
+                status=422,
+                code="validation_error",
+                message="The request is not valid.",
+                field=details[0].field if details else None,
+                details=details,
+            )
+        )
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+        return error_response(
+            ErrorBody(
+                status=exc.status_code,
+                code=_CODES.get(exc.status_code, "error"),
+                message=str(exc.detail),
+            ),
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error", path=request.url.path, exc_info=exc)
+        return error_response(
+            ErrorBody(
+                status=500, code="internal_error", message="Something went wrong on our side."
+            )
+        )

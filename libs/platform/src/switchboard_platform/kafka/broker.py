@@ -1,0 +1,74 @@
+"""Building the Kafka broker and publishing events: one producer configuration for all.
+
+The producer is idempotent with `acks=all`, so a retried send never duplicates or
+reorders a partition, and a publish returns only once every in-sync replica has it.
+"""
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from faststream.kafka import KafkaBroker
+
+from switchboard_contracts.envelope import Event
+from switchboard_contracts.topics import Topic
+from switchboard_platform.kafka.naming import physical_name
+from switchboard_platform.settings import KafkaSettings
+
+
+def build_broker(settings: KafkaSettings, *, client_id: str) -> KafkaBroker:
+    return KafkaBroker(
+        settings.bootstrap_servers,
+        client_id=client_id,
+        enable_idempotence=True,
+        acks="all",
+        request_timeout_ms=15_000,
+        logger=None,
+    )
+
+
+def encode(event: Event[Any]) -> bytes:
+    return event.model_dump_json().encode()
+
+
+class EventPublisher:
+    """Publishes contract events to catalogue topics and waits for the broker's ack."""
+
+    def __init__(self, broker: KafkaBroker, settings: KafkaSettings) -> None:
+        self._broker = broker
+        self._prefix = settings.topic_prefix
+
+    def topic_name(self, topic: Topic) -> str:
+        return physical_name(topic, self._prefix)
+
+    def topic_name_of(self, catalogue_name: str) -> str:
+        return physical_name(catalogue_name, self._prefix)
+
+    async def publish(self, topic: Topic, event: Event[Any], *, key: str) -> None:
+        await self.publish_raw(
+            self.topic_name(topic), encode(event), key=key, event_type=event.type
+        )
+
+    async def publish_raw(self, topic: str, value: bytes, *, key: str, event_type: str) -> None:
+        await self.publish_batch([OutgoingRecord(topic, key, value, event_type)])
+
+    async def publish_batch(self, records: Sequence["OutgoingRecord"]) -> None:
+        """Send all records in order, then wait until the broker acknowledged every one."""
+        pending = [
+            await self._broker.publish(
+                record.value,
+                record.topic,
+                key=record.key.encode(),
+                headers={"content-type": "application/json", "event-type": record.event_type},
+                no_confirm=True,
+            )
+            for record in records
+        ]
+        await asyncio.gather(*pending)
+
+
+class OutgoingRecord(NamedTuple):
+    topic: str
+    key: str
+    value: bytes
+    event_type: str
