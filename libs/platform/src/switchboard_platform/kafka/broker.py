@@ -6,7 +6,7 @@ reorders a partition, and a publish returns only once every in-sync replica has 
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from faststream.kafka import KafkaBroker
 
@@ -29,6 +29,16 @@ def build_broker(settings: KafkaSettings, *, client_id: str) -> KafkaBroker:
 
 def encode(event: Event[Any]) -> bytes:
     return event.model_dump_json().encode()
+
+
+class Publisher(Protocol):
+    """What producers depend on; `EventPublisher` on a real broker, a fake in unit tests."""
+
+    def topic_name(self, topic: Topic) -> str: ...
+
+    async def publish(self, topic: Topic, event: Event[Any], *, key: str) -> None: ...
+
+    async def publish_batch(self, records: Sequence["OutgoingRecord"]) -> None: ...
 
 
 class EventPublisher:

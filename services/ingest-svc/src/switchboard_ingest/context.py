@@ -1,0 +1,19 @@
+"""What the entry points need, built once by the composition root."""
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from switchboard_ingest.settings import IngestSettings
+from switchboard_platform.kafka.broker import Publisher
+
+
+@dataclass(frozen=True)
+class IngestContext:
+    settings: IngestSettings
+    publisher: Publisher
+
+
+def get_context(request: Request) -> IngestContext:
+    context: IngestContext = request.app.state.context
+    return context
