@@ -1,0 +1,33 @@
+"""`python -m switchboard_conversation [migrate|serve]`."""
+
+import argparse
+from pathlib import Path
+
+import uvicorn
+
+from switchboard_conversation.bootstrap import create_app
+from switchboard_conversation.settings import ConversationSettings
+from switchboard_platform.db.migrations import upgrade
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="switchboard_conversation")
+    parser.add_argument("command", choices=["migrate", "serve"], nargs="?", default="serve")
+    args = parser.parse_args()
+    settings = ConversationSettings()
+    if args.command == "migrate":
+        upgrade(MIGRATIONS, settings.database.url)
+        return
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        timeout_graceful_shutdown=20,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""Keeping the local view of channels, and replaying activity that arrived before them."""
+
+from typing import Any
+
+from switchboard_contracts.envelope import Event
+from switchboard_contracts.events.channels import ChannelSnapshot
+from switchboard_contracts.events.twitter import TweetReceived
+from switchboard_contracts.topics import TWITTER_ACTIVITY
+from switchboard_conversation.adapters.unit_of_work import UnitOfWork
+from switchboard_conversation.domain.channel import ChannelView
+from switchboard_conversation.service_layer.twitter_activity import route_tweet
+
+
+async def handle_channel_snapshot(uow: UnitOfWork, event: Event[Any]) -> None:
+    if not isinstance(event, ChannelSnapshot):
+        return
+    snapshot = event.payload
+    if event.org_id is None:
+        raise ValueError("channel snapshots carry their organization")
+    view = ChannelView(
+        id=snapshot.channel_id,
+        org_id=event.org_id,
+        twitter_account_id=snapshot.twitter_account_id,
+        status=snapshot.status,
+        auto_ownership=snapshot.auto_ownership,
+        revision=snapshot.revision,
+    )
+    async with uow:
+        # Revisions make this idempotent and immune to reordering: older ones are ignored.
+        if not await uow.save_channel(view, snapshot.model_dump(mode="json")):
+            return
+        if view.receives_messages:
+            for value in await uow.take_parked(view.twitter_account_id):
+                parked = TWITTER_ACTIVITY.parse(value)
+                if isinstance(parked, TweetReceived):
+                    await route_tweet(uow, parked)
