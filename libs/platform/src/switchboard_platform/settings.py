@@ -10,7 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class KafkaSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     bootstrap_servers: str = Field(
         default="127.0.0.1:9092", validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS")
@@ -23,7 +23,7 @@ class KafkaSettings(BaseSettings):
 
 
 class ServiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
@@ -35,7 +35,7 @@ class ServiceSettings(BaseSettings):
 
 
 class DatabaseSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     url: str = Field(validation_alias=AliasChoices("DATABASE_URL"))
     pool_size: int = Field(default=5, validation_alias=AliasChoices("DATABASE_POOL_SIZE"))

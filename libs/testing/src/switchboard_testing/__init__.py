@@ -1,0 +1,1 @@
+"""Test support for Switchboard: a pytest plugin that provides real Kafka and PostgreSQL."""

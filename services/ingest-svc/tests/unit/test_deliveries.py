@@ -3,6 +3,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+
 from switchboard_contracts.events.twitter import TweetReceived
 from switchboard_contracts.topics import TWITTER_ACTIVITY
 from switchboard_ingest.domain.deliveries import MalformedDeliveryError, parse_delivery
@@ -56,12 +57,17 @@ def test_truncated_tweet_uses_full_text(samples_dir: Path) -> None:
 def test_tweet_that_only_starts_with_the_handle_is_a_mention() -> None:
     body = {
         "for_user_id": "100",
-        "tweet_create_events": [{
-            "id_str": "555", "created_at": "Wed Oct 10 20:19:24 +0000 2018",
-            "text": "@brand help", "truncated": False,
-            "in_reply_to_status_id_str": None, "in_reply_to_user_id_str": "100",
-            "user": {"id_str": "200", "screen_name": "cust", "name": "C"},
-        }],
+        "tweet_create_events": [
+            {
+                "id_str": "555",
+                "created_at": "Wed Oct 10 20:19:24 +0000 2018",
+                "text": "@brand help",
+                "truncated": False,
+                "in_reply_to_status_id_str": None,
+                "in_reply_to_user_id_str": "100",
+                "user": {"id_str": "200", "screen_name": "cust", "name": "C"},
+            }
+        ],
     }
     [item] = parse_delivery(body, correlation_id=CORRELATION).events
     assert item.event.payload.relation == "mention"
@@ -71,12 +77,16 @@ def test_tweet_that_only_starts_with_the_handle_is_a_mention() -> None:
 def test_own_reply_is_an_echo_keyed_by_the_customer() -> None:
     body = {
         "for_user_id": "100",
-        "tweet_create_events": [{
-            "id_str": "556", "created_at": "Wed Oct 10 20:19:24 +0000 2018",
-            "text": "@cust on it", "in_reply_to_status_id_str": "555",
-            "in_reply_to_user_id_str": "200",
-            "user": {"id_str": "100", "screen_name": "brand", "name": "B"},
-        }],
+        "tweet_create_events": [
+            {
+                "id_str": "556",
+                "created_at": "Wed Oct 10 20:19:24 +0000 2018",
+                "text": "@cust on it",
+                "in_reply_to_status_id_str": "555",
+                "in_reply_to_user_id_str": "200",
+                "user": {"id_str": "100", "screen_name": "brand", "name": "B"},
+            }
+        ],
     }
     [item] = parse_delivery(body, correlation_id=CORRELATION).events
     assert item.event.payload.from_account is True
@@ -85,9 +95,18 @@ def test_own_reply_is_an_echo_keyed_by_the_customer() -> None:
 
 
 def test_retweets_are_ignored() -> None:
-    body = {"for_user_id": "100", "tweet_create_events": [{
-        "id_str": "1", "created_at": "Wed Oct 10 20:19:24 +0000 2018", "text": "RT",
-        "user": {"id_str": "200"}, "retweeted_status": {}}]}
+    body = {
+        "for_user_id": "100",
+        "tweet_create_events": [
+            {
+                "id_str": "1",
+                "created_at": "Wed Oct 10 20:19:24 +0000 2018",
+                "text": "RT",
+                "user": {"id_str": "200"},
+                "retweeted_status": {},
+            }
+        ],
+    }
     assert parse_delivery(body, correlation_id=CORRELATION).events == ()
 
 
@@ -101,9 +120,15 @@ def test_retweets_are_ignored() -> None:
         ({"for_user_id": "12a", "tweet_create_events": []}, "for_user_id"),
         ({"for_user_id": "1", "tweet_create_events": "x"}, "not a list"),
         ({"for_user_id": "1", "tweet_create_events": [{"id_str": "1"}]}, "lacks a valid field"),
-        ({"for_user_id": "1", "tweet_create_events": [{
-            "id_str": "1", "created_at": "yesterday", "text": "x", "user": {"id_str": "2"}}]},
-         "lacks a valid field"),
+        (
+            {
+                "for_user_id": "1",
+                "tweet_create_events": [
+                    {"id_str": "1", "created_at": "yesterday", "text": "x", "user": {"id_str": "2"}}
+                ],
+            },
+            "lacks a valid field",
+        ),
     ],
 )
 def test_malformed_deliveries_are_refused(body: object, reason: str) -> None:

@@ -1,4 +1,5 @@
 import pytest
+
 from switchboard_ingest.domain.signature import crc_response_token, is_valid_signature
 
 pytestmark = pytest.mark.unit

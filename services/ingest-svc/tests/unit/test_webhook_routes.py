@@ -7,8 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from aiokafka.errors import KafkaConnectionError
+from asgi_lifespan import LifespanManager
+
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.topics import Topic
 from switchboard_ingest.bootstrap import create_app
@@ -46,9 +47,12 @@ def publisher() -> FakePublisher:
 async def client(publisher: FakePublisher) -> AsyncIterator[httpx.AsyncClient]:
     settings = IngestSettings(twitter_consumer_secret=SECRET, max_body_bytes=64 * 1024)
     app = create_app(settings, publisher=publisher)
-    async with LifespanManager(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://ingest"
-    ) as client:
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://ingest"
+        ) as client,
+    ):
         yield client
 
 
@@ -69,7 +73,8 @@ async def test_signed_delivery_is_published_then_acknowledged(
 ) -> None:
     body = (samples_dir / "aaa_tweet_create_reply_mention.json").read_bytes()
     response = await client.post(
-        "/webhooks/twitter", content=body,
+        "/webhooks/twitter",
+        content=body,
         headers={"x-twitter-webhooks-signature": signature(SECRET, body)},
     )
     assert response.status_code == 200, response.text
@@ -97,7 +102,8 @@ async def test_malformed_signed_body_is_400_and_nothing_published(
     client: httpx.AsyncClient, publisher: FakePublisher, body: bytes
 ) -> None:
     response = await client.post(
-        "/webhooks/twitter", content=body,
+        "/webhooks/twitter",
+        content=body,
         headers={"x-twitter-webhooks-signature": signature(SECRET, body)},
     )
     assert response.status_code == 400
@@ -108,7 +114,8 @@ async def test_malformed_signed_body_is_400_and_nothing_published(
 async def test_oversized_body_is_413(client: httpx.AsyncClient, publisher: FakePublisher) -> None:
     body = b"{" + b" " * (64 * 1024) + b"}"
     response = await client.post(
-        "/webhooks/twitter", content=body,
+        "/webhooks/twitter",
+        content=body,
         headers={"x-twitter-webhooks-signature": signature(SECRET, body)},
     )
     assert response.status_code == 413
@@ -121,7 +128,8 @@ async def test_broker_down_is_503_so_twitter_retries(
     publisher.fail = True
     body = (samples_dir / "aaa_tweet_create_reply_mention.json").read_bytes()
     response = await client.post(
-        "/webhooks/twitter", content=body,
+        "/webhooks/twitter",
+        content=body,
         headers={"x-twitter-webhooks-signature": signature(SECRET, body)},
     )
     assert response.status_code == 503

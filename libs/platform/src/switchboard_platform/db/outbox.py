@@ -29,7 +29,6 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from switchboard_contracts.envelope import Event
@@ -118,7 +117,8 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Publish until cancelled; wake on NOTIFY, poll every `idle_seconds` anyway."""
-        conninfo = make_url(str(self._engine.url)).set(drivername="postgresql")
+        # psycopg wants a plain libpq URL, with the password (str() of a URL masks it).
+        conninfo = self._engine.url.set(drivername="postgresql")
         attempt = 0
         while True:
             try:

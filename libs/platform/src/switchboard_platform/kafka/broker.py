@@ -5,6 +5,7 @@ reorders a partition, and a publish returns only once every in-sync replica has 
 """
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from typing import Any, NamedTuple, Protocol
 
@@ -23,7 +24,7 @@ def build_broker(settings: KafkaSettings, *, client_id: str) -> KafkaBroker:
         enable_idempotence=True,
         acks="all",
         request_timeout_ms=15_000,
-        logger=None,
+        logger=logging.getLogger("faststream"),
     )
 
 

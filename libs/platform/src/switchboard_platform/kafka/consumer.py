@@ -86,7 +86,10 @@ class Subscription:
             title=f"{self._service}:{self.topic.name}",
         )(self.on_message)
 
-    async def on_message(self, body: bytes, message: KafkaMessage) -> None:
+    async def on_message(self, message: KafkaMessage) -> None:
+        # The raw message only: FastStream would otherwise decode the body itself, and a
+        # body it cannot decode would fail before this code could dead-letter it.
+        body = message.body
         record = _record(message)
         position = (record.partition, record.offset)
         try:

@@ -1,0 +1,85 @@
+"""The outbox against real PostgreSQL and Kafka: committed events are published and removed;
+rolled-back ones never leave."""
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import MetaData, func, select
+
+from switchboard_contracts.topics import CHANNELS
+from switchboard_platform.db.engine import create_engine, session_factory
+from switchboard_platform.db.outbox import OutboxRelay, enqueue, outbox_table
+from switchboard_platform.kafka.broker import EventPublisher, build_broker
+from switchboard_platform.settings import KafkaSettings
+from switchboard_testing.kafka import consume_until
+
+from .test_kafka_roundtrip import snapshot
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def setup(
+    fresh_database_url: str, kafka_bootstrap_servers: str, topic_prefix: str
+) -> AsyncIterator[tuple[object, ...]]:
+    metadata = MetaData()
+    table = outbox_table(metadata)
+    engine = create_engine(fresh_database_url)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    settings = KafkaSettings(bootstrap_servers=kafka_bootstrap_servers, topic_prefix=topic_prefix)
+    broker = build_broker(settings, client_id="outbox-test")
+    await broker.start()
+    publisher = EventPublisher(broker, settings)
+    yield engine, table, publisher
+    await broker.stop()
+    await engine.dispose()
+
+
+async def test_committed_events_are_published_in_order_and_removed(
+    setup: tuple[object, ...], kafka_bootstrap_servers: str
+) -> None:
+    engine, table, publisher = setup
+    sessions = session_factory(engine)  # type: ignore[arg-type]
+    key = str(uuid.uuid4())
+    events = [snapshot(revision) for revision in (1, 2, 3)]
+    async with sessions.begin() as session:
+        for event in events:
+            await enqueue(session, table, CHANNELS, event, key=key)  # type: ignore[arg-type]
+    relay = OutboxRelay(engine, table, publisher, idle_seconds=0.2)  # type: ignore[arg-type]
+    task = asyncio.create_task(relay.run())
+    try:
+        seen = await consume_until(
+            kafka_bootstrap_servers,
+            publisher.topic_name(CHANNELS),  # type: ignore[attr-defined]
+            lambda messages: sum(m["key"] == key for m in messages) >= 3,
+        )
+    finally:
+        task.cancel()
+    ids = [m["value"]["event_id"] for m in seen if m["key"] == key]
+    assert ids == [str(event.event_id) for event in events]
+    async with engine.connect() as connection:  # type: ignore[attr-defined]
+        assert await connection.scalar(select(func.count()).select_from(table)) == 0
+
+
+async def test_rolled_back_events_never_leave(setup: tuple[object, ...]) -> None:
+    engine, table, publisher = setup
+    sessions = session_factory(engine)  # type: ignore[arg-type]
+    async with sessions() as session, session.begin():
+        await enqueue(session, table, CHANNELS, snapshot(), key="k")  # type: ignore[arg-type]
+        await session.rollback()
+    relay = OutboxRelay(engine, table, publisher)  # type: ignore[arg-type]
+    assert await relay.publish_pending() == 0
+
+
+async def test_only_one_relay_publishes_at_a_time(setup: tuple[object, ...]) -> None:
+    engine, table, publisher = setup
+    sessions = session_factory(engine)  # type: ignore[arg-type]
+    async with sessions.begin() as session:
+        await enqueue(session, table, CHANNELS, snapshot(), key="k")  # type: ignore[arg-type]
+    first = OutboxRelay(engine, table, publisher)  # type: ignore[arg-type]
+    second = OutboxRelay(engine, table, publisher)  # type: ignore[arg-type]
+    counts = await asyncio.gather(first.publish_pending(), second.publish_pending())
+    assert sorted(counts) == [0, 1]

@@ -1,0 +1,52 @@
+"""Reading what services published, from the real broker."""
+
+import asyncio
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+
+
+async def consume_until(
+    bootstrap_servers: str,
+    topic: str,
+    predicate: Callable[[list[dict[str, Any]]], bool],
+    *,
+    within: float = 30.0,
+) -> list[dict[str, Any]]:
+    """Read `topic` from the beginning until `predicate(messages so far)` holds.
+
+    Each message is `{"key": str | None, "value": <parsed JSON>, "headers": {...}}`.
+    Raises `TimeoutError` with what was seen when the predicate never holds.
+    """
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap_servers,
+        group_id=f"test-{uuid.uuid4().hex}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    seen: list[dict[str, Any]] = []
+    try:
+        async with asyncio.timeout(within):
+            while not predicate(seen):
+                batch = await consumer.getmany(timeout_ms=200)
+                for records in batch.values():
+                    seen.extend(
+                        {
+                            "key": record.key.decode() if record.key else None,
+                            "value": json.loads(record.value),
+                            "headers": {k: v.decode() for k, v in record.headers},
+                        }
+                        for record in records
+                    )
+    except TimeoutError:
+        raise TimeoutError(
+            f"{topic}: condition not met within {within}s; saw {seen!r}"[:4000]
+        ) from None
+    finally:
+        await consumer.stop()
+    return seen

@@ -1,0 +1,157 @@
+"""conversation-svc's handlers against real PostgreSQL (migrated with its own migrations)."""
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from switchboard_contracts.enums import ActorKind, ChannelStatus
+from switchboard_contracts.envelope import Actor, Subject
+from switchboard_contracts.events.channels import (
+    AutoResolve,
+    ChannelSnapshot,
+    ChannelSnapshotPayload,
+)
+from switchboard_contracts.events.twitter import TweetReceived, TweetReceivedPayload, TwitterUser
+from switchboard_conversation import __main__ as cli
+from switchboard_conversation.adapters import tables
+from switchboard_conversation.adapters.unit_of_work import UnitOfWork
+from switchboard_conversation.service_layer.channels import handle_channel_snapshot
+from switchboard_conversation.service_layer.twitter_activity import handle_activity
+from switchboard_platform.db.engine import create_engine, session_factory
+from switchboard_platform.db.migrations import upgrade
+
+pytestmark = pytest.mark.integration
+ACCOUNT = "2975699229"
+ORG = uuid.uuid4()
+CHANNEL = uuid.UUID(int=7)
+
+
+@pytest.fixture
+async def engine(fresh_database_url: str) -> AsyncIterator[AsyncEngine]:
+    upgrade(Path(cli.__file__).parent / "migrations", fresh_database_url)
+    engine = create_engine(fresh_database_url)
+    yield engine
+    await engine.dispose()
+
+
+def tweet(
+    tweet_id: str = "1207623566339919872",
+    customer: str = "1205290247124217856",
+    text: str = "@ScruffyMcG help",
+) -> TweetReceived:
+    return TweetReceived(
+        event_id=uuid.uuid5(uuid.NAMESPACE_URL, tweet_id),
+        occurred_at=datetime.now(UTC),
+        org_id=None,
+        producer="test",
+        actor=Actor(kind=ActorKind.TWITTER_ACCOUNT, id=customer),
+        correlation_id=uuid.uuid4(),
+        subject=Subject(twitter_account_id=ACCOUNT),
+        payload=TweetReceivedPayload(
+            account_id=ACCOUNT,
+            tweet_id=tweet_id,
+            author=TwitterUser(id=customer, screen_name="pennbrooke1"),
+            customer_id=customer,
+            text=text,
+            created_at=datetime(2019, 12, 19, 11, 27, 49, tzinfo=UTC),
+            relation="mention",
+            from_account=False,
+        ),
+    )
+
+
+def channel(
+    revision: int = 1,
+    status: ChannelStatus = ChannelStatus.CONNECTED,
+    channel_id: uuid.UUID = CHANNEL,
+    org_id: uuid.UUID = ORG,
+) -> ChannelSnapshot:
+    return ChannelSnapshot(
+        event_id=uuid.uuid4(),
+        occurred_at=datetime.now(UTC),
+        org_id=org_id,
+        producer="test",
+        actor=Actor(kind=ActorKind.SERVICE, id="test"),
+        correlation_id=uuid.uuid4(),
+        subject=Subject(channel_id=channel_id),
+        payload=ChannelSnapshotPayload(
+            channel_id=channel_id,
+            twitter_account_id=ACCOUNT,
+            handle="ScruffyMcG",
+            name="R",
+            url="https://twitter.com/ScruffyMcG",
+            display_name="@ScruffyMcG",
+            status=status,
+            auto_ownership=False,
+            auto_resolve=AutoResolve(),
+            change="connected",
+            revision=revision,
+            updated_at=datetime.now(UTC),
+        ),
+    )
+
+
+async def count(engine: AsyncEngine, table: object) -> int:
+    async with engine.connect() as connection:
+        return int(await connection.scalar(select(func.count()).select_from(table)) or 0)  # type: ignore[arg-type]
+
+
+async def test_customer_tweet_creates_a_conversation_in_new(engine: AsyncEngine) -> None:
+    uow = UnitOfWork(session_factory(engine))
+    await handle_channel_snapshot(uow, channel())
+    await handle_activity(uow, tweet())
+    async with engine.connect() as connection:
+        row = (await connection.execute(select(tables.conversations))).one()
+        assert (row.status, row.customer_id, row.org_id) == ("new", "1205290247124217856", ORG)
+        outbox = (
+            await connection.execute(
+                select(tables.outbox.c.event_type, tables.outbox.c.key).order_by(tables.outbox.c.id)
+            )
+        ).all()
+    assert [r.event_type for r in outbox] == ["conversation.created", "conversation.message_added"]
+    assert {r.key for r in outbox} == {str(row.id)}
+
+
+async def test_redelivered_tweet_has_one_effect(engine: AsyncEngine) -> None:
+    uow = UnitOfWork(session_factory(engine))
+    await handle_channel_snapshot(uow, channel())
+    await handle_activity(uow, tweet())
+    await handle_activity(uow, tweet())
+    assert await count(engine, tables.messages) == 1
+    assert await count(engine, tables.outbox) == 2
+
+
+async def test_tweet_before_its_channel_is_parked_then_replayed(engine: AsyncEngine) -> None:
+    uow = UnitOfWork(session_factory(engine))
+    await handle_activity(uow, tweet())
+    assert await count(engine, tables.conversations) == 0
+    assert await count(engine, tables.unrouted_activity) == 1
+    await handle_channel_snapshot(uow, channel())
+    assert await count(engine, tables.conversations) == 1
+    assert await count(engine, tables.unrouted_activity) == 0
+
+
+async def test_older_channel_snapshot_is_ignored(engine: AsyncEngine) -> None:
+    uow = UnitOfWork(session_factory(engine))
+    await handle_channel_snapshot(uow, channel(revision=2, status=ChannelStatus.DISCONNECTED))
+    await handle_channel_snapshot(uow, channel(revision=1, status=ChannelStatus.CONNECTED))
+    await handle_activity(uow, tweet())
+    assert await count(engine, tables.conversations) == 0  # still disconnected
+
+
+async def test_one_account_in_two_organizations_gets_two_conversations(
+    engine: AsyncEngine,
+) -> None:
+    uow = UnitOfWork(session_factory(engine))
+    await handle_channel_snapshot(uow, channel(channel_id=uuid.UUID(int=7)))
+    await handle_channel_snapshot(uow, channel(channel_id=uuid.UUID(int=8), org_id=uuid.uuid4()))
+    await handle_activity(uow, tweet())
+    assert await count(engine, tables.conversations) == 2
+    async with engine.connect() as connection:
+        orgs = (await connection.execute(select(tables.conversations.c.org_id))).scalars().all()
+    assert len(set(orgs)) == 2
