@@ -183,6 +183,8 @@ cmd_env() {
   print_export KAFKA_BOOTSTRAP_SERVERS "${bootstrap}"
   print_export DATABASE_URL "${database_url}"
   print_export SB_DATABASE_URL_BASE "${base}"
+  # For the test report header: the version of the broker these scripts run.
+  [[ -n "${KAFKA_BOOTSTRAP_SERVERS:-}" ]] || print_export SB_KAFKA_VERSION "$("${KAFKA_SH}" version)"
 }
 
 # export NAME=value, single-quoted only when the value needs it (safe for eval).

@@ -459,6 +459,7 @@ main() {
     status) cmd_status ;;
     logs) cmd_logs "$@" ;;
     wait) cmd_wait ;;
+    version) printf "%s\n" "${KAFKA_VERSION}" ;;
     -h | --help | help) usage ;;
     *) usage ;;
   esac

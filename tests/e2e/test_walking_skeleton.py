@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -173,12 +174,11 @@ async def test_signed_webhook_becomes_a_new_conversation(
         )
     assert response.status_code == 200, response.text
 
-    def created(messages: list[dict[str, object]]) -> bool:
+    def created(messages: list[dict[str, Any]]) -> bool:
         return any(
-            m["value"]["type"] == "conversation.created"  # type: ignore[index]
-            and m["value"]["org_id"] == str(org_id)
+            m["value"]["type"] == "conversation.created" and m["value"]["org_id"] == str(org_id)
             for m in messages
-        )  # type: ignore[index]
+        )
 
     seen = await consume_until(
         stack.kafka.bootstrap_servers, publisher.topic_name(CONVERSATIONS), created, within=60

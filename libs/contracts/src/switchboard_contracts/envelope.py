@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -14,6 +14,12 @@ TWITTER_EVENT_NAMESPACE = uuid.UUID("6f0b8c5e-3b7e-4f39-9a53-0f2b0f5b6a10")
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 TwitterId = Annotated[str, Field(pattern=r"^[0-9]{1,20}$", description="A Twitter id, as a string")]
+SchemaVersion = Annotated[
+    int,
+    Field(ge=1, description="Revision of this event type's payload; grows with compatible changes"),
+]
+# What a Twitter-derived event id is derived from: one kind per thing Twitter identifies.
+TwitterIdKind = Literal["tweet", "direct_message", "tweet_delete", "favorite", "follow", "revoke"]
 
 
 class ContractModel(BaseModel):
@@ -63,7 +69,7 @@ class Event(ContractModel, Generic[PayloadT]):
         "so a redelivery carries the same id"
     )
     type: str
-    schema_version: int = Field(ge=1, description="Revision of this event type's payload")
+    schema_version: SchemaVersion
     occurred_at: AwareDatetime
     org_id: uuid.UUID | None = Field(
         description="The organization; null only on twitter.* events, which ingest-svc cannot "
@@ -77,7 +83,13 @@ class Event(ContractModel, Generic[PayloadT]):
     payload: PayloadT
 
 
-def twitter_event_id(account_id: str, kind: str, twitter_id: str) -> uuid.UUID:
+class OrgEvent(Event[PayloadT], Generic[PayloadT]):
+    """An event of an organization-scoped topic: `org_id` is always set."""
+
+    org_id: uuid.UUID = Field(description="The organization the event belongs to")
+
+
+def twitter_event_id(account_id: str, kind: TwitterIdKind, twitter_id: str) -> uuid.UUID:
     """Deterministic event id for something Twitter told us about one subscribed account."""
     return uuid.uuid5(TWITTER_EVENT_NAMESPACE, f"{account_id}/{kind}/{twitter_id}")
 

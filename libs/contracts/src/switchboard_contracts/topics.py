@@ -6,12 +6,12 @@ Deployment (topic creation, Strimzi `KafkaTopic`s), docs and consumers all read 
 
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, TypeAdapter
 
+from switchboard_contracts.compat import Compatibility
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.events import access, channels, conversations, replies, twitter
 from switchboard_contracts.events.dead_letters import DeadLetter
@@ -19,19 +19,24 @@ from switchboard_contracts.events.dead_letters import DeadLetter
 DAY_MS = 24 * 3600 * 1000
 DLQ_SUFFIX = ".dlq"
 
-
-class Compatibility(StrEnum):
-    """Which readers a schema change must not break (Confluent's names).
-
-    BACKWARD: consumers on the new schema read events written with the old one.
-    FORWARD: consumers still on the old schema read events written with the new one.
-    FULL: both. Every Switchboard topic is FULL: consumers upgrade on their own schedule,
-    and compacted topics keep old events forever.
-    """
-
-    BACKWARD = "BACKWARD"
-    FORWARD = "FORWARD"
-    FULL = "FULL"
+__all__ = [  # Compatibility lives with the checker; it is re-exported here, with the catalogue
+    "ACCESS",
+    "ALL_TOPICS",
+    "CHANNELS",
+    "CONVERSATIONS",
+    "DAY_MS",
+    "DEAD_LETTER_TOPICS",
+    "DLQ_SUFFIX",
+    "REPLIES_REQUESTED",
+    "REPLIES_RESULTS",
+    "TOPICS",
+    "TWITTER_ACTIVITY",
+    "TWITTER_WEBHOOKS_RAW",
+    "Compatibility",
+    "Topic",
+    "dead_letter_topic",
+    "topic_named",
+]
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ class Topic:
         """Parses any event of this topic into its concrete model, by `type`."""
         if len(self.events) == 1:
             return TypeAdapter(self.events[0])
-        union = Annotated[Union[self.events], Field(discriminator="type")]  # type: ignore[valid-type]  # noqa: UP007
+        union = Annotated[Union[self.events], Field(discriminator="type")]  # type: ignore[name-defined]  # noqa: UP007
         return TypeAdapter(union)
 
     def parse(self, data: bytes | str) -> Event[Any]:
@@ -133,8 +138,12 @@ ACCESS = Topic(
     name="access.v1",
     description="Changes to users, teams, memberships and channel grants.",
     key="organization id",
-    events=(access.UserChanged, access.TeamChanged, access.TeamMembershipChanged,
-            access.GrantChanged),
+    events=(
+        access.UserChanged,
+        access.TeamChanged,
+        access.TeamMembershipChanged,
+        access.GrantChanged,
+    ),
     producers=("access-svc",),
     consumers=("conversation-svc",),
     partitions=3,

@@ -4,9 +4,11 @@ rolled-back ones never leave."""
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import MetaData, func, select
+from sqlalchemy import MetaData, Table, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from switchboard_contracts.topics import CHANNELS
 from switchboard_platform.db.engine import create_engine, session_factory
@@ -20,10 +22,17 @@ from .test_kafka_roundtrip import snapshot
 pytestmark = pytest.mark.integration
 
 
+@dataclass(frozen=True)
+class Outbox:
+    engine: AsyncEngine
+    table: Table
+    publisher: EventPublisher
+
+
 @pytest.fixture
 async def setup(
     fresh_database_url: str, kafka_bootstrap_servers: str, topic_prefix: str
-) -> AsyncIterator[tuple[object, ...]]:
+) -> AsyncIterator[Outbox]:
     metadata = MetaData()
     table = outbox_table(metadata)
     engine = create_engine(fresh_database_url)
@@ -33,53 +42,53 @@ async def setup(
     broker = build_broker(settings, client_id="outbox-test")
     await broker.start()
     publisher = EventPublisher(broker, settings)
-    yield engine, table, publisher
+    yield Outbox(engine, table, publisher)
     await broker.stop()
     await engine.dispose()
 
 
 async def test_committed_events_are_published_in_order_and_removed(
-    setup: tuple[object, ...], kafka_bootstrap_servers: str
+    setup: Outbox, kafka_bootstrap_servers: str
 ) -> None:
-    engine, table, publisher = setup
-    sessions = session_factory(engine)  # type: ignore[arg-type]
+    engine, table, publisher = setup.engine, setup.table, setup.publisher
+    sessions = session_factory(engine)
     key = str(uuid.uuid4())
     events = [snapshot(revision) for revision in (1, 2, 3)]
     async with sessions.begin() as session:
         for event in events:
-            await enqueue(session, table, CHANNELS, event, key=key)  # type: ignore[arg-type]
-    relay = OutboxRelay(engine, table, publisher, idle_seconds=0.2)  # type: ignore[arg-type]
+            await enqueue(session, table, CHANNELS, event, key=key)
+    relay = OutboxRelay(engine, table, publisher, idle_seconds=0.2)
     task = asyncio.create_task(relay.run())
     try:
         seen = await consume_until(
             kafka_bootstrap_servers,
-            publisher.topic_name(CHANNELS),  # type: ignore[attr-defined]
+            publisher.topic_name(CHANNELS),
             lambda messages: sum(m["key"] == key for m in messages) >= 3,
         )
     finally:
         task.cancel()
     ids = [m["value"]["event_id"] for m in seen if m["key"] == key]
     assert ids == [str(event.event_id) for event in events]
-    async with engine.connect() as connection:  # type: ignore[attr-defined]
+    async with engine.connect() as connection:
         assert await connection.scalar(select(func.count()).select_from(table)) == 0
 
 
-async def test_rolled_back_events_never_leave(setup: tuple[object, ...]) -> None:
-    engine, table, publisher = setup
-    sessions = session_factory(engine)  # type: ignore[arg-type]
+async def test_rolled_back_events_never_leave(setup: Outbox) -> None:
+    engine, table, publisher = setup.engine, setup.table, setup.publisher
+    sessions = session_factory(engine)
     async with sessions() as session, session.begin():
-        await enqueue(session, table, CHANNELS, snapshot(), key="k")  # type: ignore[arg-type]
+        await enqueue(session, table, CHANNELS, snapshot(), key="k")
         await session.rollback()
-    relay = OutboxRelay(engine, table, publisher)  # type: ignore[arg-type]
+    relay = OutboxRelay(engine, table, publisher)
     assert await relay.publish_pending() == 0
 
 
-async def test_only_one_relay_publishes_at_a_time(setup: tuple[object, ...]) -> None:
-    engine, table, publisher = setup
-    sessions = session_factory(engine)  # type: ignore[arg-type]
+async def test_only_one_relay_publishes_at_a_time(setup: Outbox) -> None:
+    engine, table, publisher = setup.engine, setup.table, setup.publisher
+    sessions = session_factory(engine)
     async with sessions.begin() as session:
-        await enqueue(session, table, CHANNELS, snapshot(), key="k")  # type: ignore[arg-type]
-    first = OutboxRelay(engine, table, publisher)  # type: ignore[arg-type]
-    second = OutboxRelay(engine, table, publisher)  # type: ignore[arg-type]
+        await enqueue(session, table, CHANNELS, snapshot(), key="k")
+    first = OutboxRelay(engine, table, publisher)
+    second = OutboxRelay(engine, table, publisher)
     counts = await asyncio.gather(first.publish_pending(), second.publish_pending())
     assert sorted(counts) == [0, 1]

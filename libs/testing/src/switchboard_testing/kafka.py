@@ -18,7 +18,7 @@ async def consume_until(
 ) -> list[dict[str, Any]]:
     """Read `topic` from the beginning until `predicate(messages so far)` holds.
 
-    Each message is `{"key": str | None, "value": <parsed JSON>, "headers": {...}}`.
+    Each message is `{"key": str | None, "value": <parsed JSON, else text>, "headers": {...}}`.
     Raises `TimeoutError` with what was seen when the predicate never holds.
     """
     consumer = AIOKafkaConsumer(
@@ -38,7 +38,7 @@ async def consume_until(
                     seen.extend(
                         {
                             "key": record.key.decode() if record.key else None,
-                            "value": json.loads(record.value),
+                            "value": _json_or_text(record.value),
                             "headers": {k: v.decode() for k, v in record.headers},
                         }
                         for record in records
@@ -50,3 +50,12 @@ async def consume_until(
     finally:
         await consumer.stop()
     return seen
+
+
+def _json_or_text(value: bytes | None) -> Any:
+    if value is None:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value.decode(errors="replace")

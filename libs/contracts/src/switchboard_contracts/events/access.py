@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from switchboard_contracts.enums import ChannelRole, OrgRole, PrincipalKind
-from switchboard_contracts.envelope import ContractModel, Event
+from switchboard_contracts.envelope import ContractModel, OrgEvent, SchemaVersion
 
 
 class UserChangedPayload(ContractModel):
@@ -47,21 +47,21 @@ class GrantChangedPayload(ContractModel):
     previous_role: ChannelRole | None
 
 
-class UserChanged(Event[UserChangedPayload]):
+class UserChanged(OrgEvent[UserChangedPayload]):
     type: Literal["access.user.changed"] = "access.user.changed"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
-class TeamChanged(Event[TeamChangedPayload]):
+class TeamChanged(OrgEvent[TeamChangedPayload]):
     type: Literal["access.team.changed"] = "access.team.changed"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
-class TeamMembershipChanged(Event[TeamMembershipChangedPayload]):
+class TeamMembershipChanged(OrgEvent[TeamMembershipChangedPayload]):
     type: Literal["access.team.membership_changed"] = "access.team.membership_changed"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
-class GrantChanged(Event[GrantChangedPayload]):
+class GrantChanged(OrgEvent[GrantChangedPayload]):
     type: Literal["access.grant.changed"] = "access.grant.changed"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1

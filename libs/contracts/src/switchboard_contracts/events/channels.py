@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, Field
 
 from switchboard_contracts.enums import ChannelStatus
-from switchboard_contracts.envelope import ContractModel, Event, TwitterId
+from switchboard_contracts.envelope import ContractModel, OrgEvent, SchemaVersion, TwitterId
 
 DisplayName = Annotated[str, Field(min_length=1, max_length=255)]
 DEFAULT_AUTO_RESOLVE_SECONDS = 30 * 24 * 3600
@@ -31,13 +31,11 @@ class ChannelSnapshotPayload(ContractModel):
     status: ChannelStatus
     auto_ownership: bool
     auto_resolve: AutoResolve
-    change: Literal[
-        "connected", "reauthorized", "settings_changed", "deauthorized", "disconnected"
-    ]
+    change: Literal["connected", "reauthorized", "settings_changed", "deauthorized", "disconnected"]
     revision: int = Field(ge=1, description="Grows by one on every change of this channel")
     updated_at: AwareDatetime
 
 
-class ChannelSnapshot(Event[ChannelSnapshotPayload]):
+class ChannelSnapshot(OrgEvent[ChannelSnapshotPayload]):
     type: Literal["channel.snapshot"] = "channel.snapshot"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from switchboard_contracts.enums import DeliveryState, MessageDirection, MessageKind, QueueStatus
-from switchboard_contracts.envelope import ContractModel, Event, TwitterId
+from switchboard_contracts.envelope import ContractModel, OrgEvent, SchemaVersion, TwitterId
 from switchboard_contracts.events.twitter import MediaRef, TwitterUser
 
 
@@ -88,6 +88,12 @@ class LabelsChangedPayload(ContractModel):
     removed: tuple[str, ...] = ()
 
 
+class TopicsChangedPayload(ContractModel):
+    conversation: ConversationState
+    added: tuple[uuid.UUID, ...] = ()
+    removed: tuple[uuid.UUID, ...] = ()
+
+
 class NoteAddedPayload(ContractModel):
     conversation: ConversationState
     note_id: uuid.UUID
@@ -96,50 +102,46 @@ class NoteAddedPayload(ContractModel):
     created_at: AwareDatetime
 
 
-class ConversationCreated(Event[ConversationCreatedPayload]):
+class ConversationCreated(OrgEvent[ConversationCreatedPayload]):
     type: Literal["conversation.created"] = "conversation.created"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
-class StatusChanged(Event[StatusChangedPayload]):
+class StatusChanged(OrgEvent[StatusChangedPayload]):
     type: Literal["conversation.status_changed"] = "conversation.status_changed"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
-class OwnerChanged(Event[OwnerChangedPayload]):
+class OwnerChanged(OrgEvent[OwnerChangedPayload]):
     type: Literal["conversation.owner_changed"] = "conversation.owner_changed"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
-class MessageAdded(Event[MessageAddedPayload]):
+class MessageAdded(OrgEvent[MessageAddedPayload]):
     type: Literal["conversation.message_added"] = "conversation.message_added"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
-class MessageDeliveryChanged(Event[MessageDeliveryChangedPayload]):
-    type: Literal["conversation.message_delivery_changed"] = (
-        "conversation.message_delivery_changed"
-    )
-    schema_version: int = 1
+class MessageDeliveryChanged(OrgEvent[MessageDeliveryChangedPayload]):
+    type: Literal["conversation.message_delivery_changed"] = "conversation.message_delivery_changed"
+    schema_version: SchemaVersion = 1
 
 
-class MessageDeleted(Event[MessageDeletedPayload]):
+class MessageDeleted(OrgEvent[MessageDeletedPayload]):
     type: Literal["conversation.message_deleted"] = "conversation.message_deleted"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
-class TagsChanged(Event[LabelsChangedPayload]):
+class TagsChanged(OrgEvent[LabelsChangedPayload]):
     type: Literal["conversation.tags_changed"] = "conversation.tags_changed"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
-class TopicsChanged(Event[LabelsChangedPayload]):
-    """`added` and `removed` hold topic ids."""
-
+class TopicsChanged(OrgEvent[TopicsChangedPayload]):
     type: Literal["conversation.topics_changed"] = "conversation.topics_changed"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
-class NoteAdded(Event[NoteAddedPayload]):
+class NoteAdded(OrgEvent[NoteAddedPayload]):
     type: Literal["conversation.note_added"] = "conversation.note_added"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1

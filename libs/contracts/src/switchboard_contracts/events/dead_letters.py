@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
-from switchboard_contracts.envelope import ContractModel, Event
+from switchboard_contracts.envelope import ContractModel, Event, SchemaVersion
 
 
 class DeadLetterPayload(ContractModel):
@@ -25,4 +25,4 @@ class DeadLetterPayload(ContractModel):
 
 class DeadLetter(Event[DeadLetterPayload]):
     type: Literal["dead_letter"] = "dead_letter"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1

@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from switchboard_contracts.enums import MessageKind
-from switchboard_contracts.envelope import ContractModel, Event, TwitterId
+from switchboard_contracts.envelope import ContractModel, OrgEvent, SchemaVersion, TwitterId
 
 
 class ReplyRequestedPayload(ContractModel):
@@ -44,16 +44,16 @@ class ReplyFailedPayload(ContractModel):
     failed_at: AwareDatetime
 
 
-class ReplyRequested(Event[ReplyRequestedPayload]):
+class ReplyRequested(OrgEvent[ReplyRequestedPayload]):
     type: Literal["reply.requested"] = "reply.requested"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
-class ReplySent(Event[ReplySentPayload]):
+class ReplySent(OrgEvent[ReplySentPayload]):
     type: Literal["reply.sent"] = "reply.sent"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
-class ReplyFailed(Event[ReplyFailedPayload]):
+class ReplyFailed(OrgEvent[ReplyFailedPayload]):
     type: Literal["reply.failed"] = "reply.failed"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1

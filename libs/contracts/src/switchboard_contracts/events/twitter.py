@@ -5,12 +5,18 @@ They say what Twitter told us, normalised; they carry no organization (see `Even
 messages.
 """
 
-from datetime import datetime
+import uuid
 from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
-from switchboard_contracts.envelope import ContractModel, Event, NonEmptyStr, TwitterId
+from switchboard_contracts.envelope import (
+    ContractModel,
+    Event,
+    NonEmptyStr,
+    SchemaVersion,
+    TwitterId,
+)
 
 
 class TwitterUser(ContractModel):
@@ -90,48 +96,48 @@ class UserFollowedPayload(ContractModel):
 
 class TweetReceived(Event[TweetReceivedPayload]):
     type: Literal["twitter.tweet.received"] = "twitter.tweet.received"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
 class DirectMessageReceived(Event[DirectMessageReceivedPayload]):
     type: Literal["twitter.direct_message.received"] = "twitter.direct_message.received"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
 class TweetDeleted(Event[TweetDeletedPayload]):
     type: Literal["twitter.tweet.deleted"] = "twitter.tweet.deleted"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
 class AppRevoked(Event[AppRevokedPayload]):
     type: Literal["twitter.app.revoked"] = "twitter.app.revoked"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
 class TweetFavorited(Event[TweetFavoritedPayload]):
     type: Literal["twitter.tweet.favorited"] = "twitter.tweet.favorited"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
 class UserFollowed(Event[UserFollowedPayload]):
     type: Literal["twitter.user.followed"] = "twitter.user.followed"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
 class WebhookDeliveredPayload(ContractModel):
     """One webhook delivery exactly as received, kept for audit and replay."""
 
-    received_at: datetime
+    received_at: AwareDatetime
     for_user_id: TwitterId | None
     envelope: NonEmptyStr = Field(description="Which activity envelope it was")
     signature_verified: bool
     body: str = Field(description="The raw body, decoded as UTF-8")
-    event_ids: tuple[str, ...] = Field(description="Ids of the events it became")
+    event_ids: tuple[uuid.UUID, ...] = Field(description="Ids of the events it became")
 
 
 class WebhookDelivered(Event[WebhookDeliveredPayload]):
     type: Literal["twitter.webhook.delivered"] = "twitter.webhook.delivered"
-    schema_version: int = 1
+    schema_version: SchemaVersion = 1
 
 
 __all__ = [

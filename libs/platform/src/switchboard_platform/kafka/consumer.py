@@ -2,7 +2,8 @@
 
 Every subscriber registered here:
 - commits its offset only after the handler returned (so after its database commit);
-- parses the message with the topic's contract; what does not parse goes to `<topic>.dlq`;
+- parses the message with the topic's contract; what does not parse goes to `<topic>.dlq`,
+  and an event type it does not know is skipped (producers may add types);
 - retries a failing handler: transient failures (database or broker unreachable) forever,
   with capped backoff, so an outage loses nothing; any other failure `max_attempts` times,
   then dead-letters it with the reason, so one poisoned message cannot stop a partition;
@@ -11,6 +12,7 @@ Every subscriber registered here:
 
 import asyncio
 import base64
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -84,16 +86,31 @@ class Subscription:
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset="earliest",
             title=f"{self._service}:{self.topic.name}",
+            decoder=_raw_body,
         )(self.on_message)
 
     async def on_message(self, message: KafkaMessage) -> None:
-        # The raw message only: FastStream would otherwise decode the body itself, and a
-        # body it cannot decode would fail before this code could dead-letter it.
         body = message.body
         record = _record(message)
         position = (record.partition, record.offset)
         try:
-            event = self.topic.parse(body)
+            data = json.loads(body)
+        except ValueError as exc:
+            await self._dead_letter(message, body, "invalid_json", str(exc))
+            return
+        event_type = data.get("type") if isinstance(data, dict) else None
+        if isinstance(event_type, str) and event_type not in self.topic.event_types:
+            # A tolerant reader: producers may add event types to a topic; consumers that
+            # do not know one skip it (that is what makes adding one a compatible change).
+            log.info(
+                "skipped unknown event type",
+                topic=self.topic.name,
+                type=event_type,
+                offset=record.offset,
+            )
+            return
+        try:
+            event = self.topic.adapter.validate_python(data)
         except ValidationError as exc:
             await self._dead_letter(message, body, "validation_error", _summary(exc))
             return
@@ -177,6 +194,12 @@ class Subscription:
             error_type=error_type,
             error=error[:500],
         )
+
+
+async def _raw_body(message: KafkaMessage) -> bytes:
+    # FastStream would decode JSON itself (by content-type), and a body it cannot decode
+    # would fail before `on_message` could dead-letter it: hand over the bytes untouched.
+    return message.body
 
 
 def _record(message: KafkaMessage) -> ConsumerRecord[Any, Any]:

@@ -1,0 +1,3 @@
+from switchboard_contracts.export.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,100 @@
+"""The shared consumer on the real broker: effects after parsing, dead letters with reasons
+for what can never succeed, unknown event types skipped, and the partition moving on."""
+
+import asyncio
+import json
+import uuid
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from switchboard_contracts.envelope import Event
+from switchboard_contracts.events.channels import ChannelSnapshot
+from switchboard_contracts.topics import CHANNELS
+from switchboard_platform.kafka.broker import EventPublisher, build_broker, encode
+from switchboard_platform.kafka.consumer import PermanentError, Subscription
+from switchboard_platform.settings import KafkaSettings
+from switchboard_testing.kafka import consume_until
+
+from .test_kafka_roundtrip import snapshot
+
+pytestmark = pytest.mark.integration
+
+
+async def committed_everything(bootstrap: str, topic: str, group: str) -> bool:
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        ends = await consumer.end_offsets(partitions)
+        committed = {tp: await consumer.committed(tp) or 0 for tp in partitions}
+        return committed == ends
+    finally:
+        await consumer.stop()
+
+
+async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
+    kafka_bootstrap_servers: str, topic_prefix: str
+) -> None:
+    settings = KafkaSettings(bootstrap_servers=kafka_bootstrap_servers, topic_prefix=topic_prefix)
+    key = f"k-{uuid.uuid4().hex}"
+    good, poisoned = snapshot(revision=1), snapshot(revision=2)
+    handled: list[Event[Any]] = []
+
+    async def handler(event: Event[Any]) -> None:
+        assert isinstance(event, ChannelSnapshot)
+        if event.event_id == poisoned.event_id:
+            raise PermanentError("unknown_channel", "no such channel in this organization")
+        handled.append(event)
+
+    broker = build_broker(settings, client_id="consumer-test")
+    publisher = EventPublisher(broker, settings)
+    group = f"consumer-test-{uuid.uuid4().hex[:8]}"
+    Subscription(
+        topic=CHANNELS,
+        group_id=group,
+        handler=handler,
+        publisher=publisher,
+        service="consumer-test",
+    ).register(broker)
+    topic = publisher.topic_name(CHANNELS)
+    unknown = json.loads(encode(good)) | {"type": "channel.renamed_in_the_future"}
+    await broker.start()
+    try:
+        await publisher.publish_raw(topic, b"{not json", key=key, event_type="?")
+        await publisher.publish_raw(
+            topic, b'{"type": "channel.snapshot"}', key=key, event_type="channel.snapshot"
+        )
+        await publisher.publish_raw(
+            topic, json.dumps(unknown).encode(), key=key, event_type="channel.renamed_in_the_future"
+        )
+        await publisher.publish(CHANNELS, poisoned, key=key)
+        await publisher.publish(CHANNELS, good, key=key)
+
+        letters = await consume_until(
+            kafka_bootstrap_servers,
+            publisher.topic_name_of(CHANNELS.dlq),
+            lambda seen: sum(m["key"] == key for m in seen) >= 3,
+            within=60,
+        )
+        async with asyncio.timeout(30):  # the offset is committed after the handler returns
+            while not await committed_everything(kafka_bootstrap_servers, topic, group):
+                await asyncio.sleep(0.2)
+    finally:
+        await broker.stop()
+
+    ours = [m["value"]["payload"] for m in letters if m["key"] == key]
+    assert [p["error_type"] for p in ours] == [
+        "invalid_json",
+        "validation_error",
+        "unknown_channel",
+    ]
+    assert ours[0]["value"] == "{not json"
+    assert "payload" in ours[1]["error"]  # names the missing field
+    assert ours[2]["error"] == "no such channel in this organization"
+    assert ours[2]["original_event_id"] == str(poisoned.event_id)
+    assert all(p["consumer_group"] == group and p["source_topic"] == "channels.v1" for p in ours)
+    ours_handled = [e.event_id for e in handled if e.event_id in {good.event_id, poisoned.event_id}]
+    assert ours_handled == [good.event_id]  # the unknown type was skipped, the poison letter
