@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
+
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.events.channels import ChannelSnapshot
 from switchboard_contracts.topics import CHANNELS
@@ -30,7 +31,7 @@ async def committed_everything(bootstrap: str, topic: str, group: str) -> bool:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
         ends = await consumer.end_offsets(partitions)
         committed = {tp: await consumer.committed(tp) or 0 for tp in partitions}
-        return committed == ends
+        return bool(committed == ends)
     finally:
         await consumer.stop()
 

@@ -1,8 +1,8 @@
 """An envelope through the real broker: published with the shared producer, read back."""
 
 import uuid
-from typing import Any
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
