@@ -17,6 +17,7 @@ from switchboard_platform.db.outbox import OutboxRelay
 from switchboard_platform.http.app import create_app as create_service_app
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.logs import configure_logging
+from switchboard_platform.settings import DatabaseSettings
 
 SERVICE = "conversation-svc"
 
@@ -60,4 +61,11 @@ def create_app(settings: ConversationSettings | None = None) -> FastAPI:
         "channels.v1, publishes conversations.v1.",
         lifespan=lifespan,
         checks={"database": database_ready, "kafka": kafka_ready},
+    )
+
+
+def openapi_app() -> FastAPI:
+    """The app with placeholder settings, for the committed OpenAPI document."""
+    return create_app(
+        ConversationSettings(database=DatabaseSettings(url="postgresql+psycopg://placeholder@/x"))
     )

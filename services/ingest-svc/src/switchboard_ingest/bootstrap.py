@@ -50,3 +50,8 @@ def create_app(
     )
     app.include_router(webhooks.router)
     return app
+
+
+def openapi_app() -> FastAPI:
+    """The app with placeholder settings, for the committed OpenAPI document."""
+    return create_app(IngestSettings(twitter_consumer_secret="placeholder"))  # noqa: S106 - not a secret

@@ -1,0 +1,45 @@
+# The one entry point for people and CI. Every target calls a script in scripts/ or deploy/.
+.DEFAULT_GOAL := help
+.PHONY: help bootstrap up down status logs test test-unit lint fmt docs contracts infra infra-down
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+bootstrap: ## install uv and the locked workspace
+	@scripts/bootstrap.sh
+
+up: ## run the system: Kafka, PostgreSQL, migrations, topics, services (safe to re-run)
+	@scripts/stack.sh up
+
+down: ## stop the services and the infrastructure `make up` started
+	@scripts/stack.sh down
+
+status: ## what runs
+	@scripts/stack.sh status; deploy/infra.sh status
+
+logs: ## follow the services' logs
+	@scripts/stack.sh logs
+
+test: ## run every check and test against real Kafka and PostgreSQL (what CI runs)
+	@scripts/test.sh
+
+test-unit: ## unit tests only: no infrastructure needed
+	@scripts/bootstrap.sh && uv run --frozen pytest -m unit
+
+lint: ## ruff, mypy --strict, and the generated documents up to date
+	@scripts/bootstrap.sh && scripts/lint.sh
+
+fmt: ## format and autofix
+	@uv run --frozen ruff format . && uv run --frozen ruff check --fix .
+
+docs: ## regenerate the committed schemas, event catalogue, AsyncAPI and OpenAPI documents
+	@uv run --frozen python -m switchboard_contracts.export
+	@uv run --frozen python -m switchboard_platform.http.openapi
+
+contracts: docs
+
+infra: ## start only Kafka and PostgreSQL (and create the topics)
+	@scripts/bootstrap.sh && deploy/infra.sh up
+
+infra-down: ## stop only the infrastructure
+	@deploy/infra.sh down

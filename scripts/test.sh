@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The one test command (README, CI): installs, starts real Kafka and PostgreSQL (or uses
+# KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL when set), checks, then runs every test.
+# Extra arguments go to pytest, e.g. `scripts/test.sh -m unit` or `-k outbox`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="${HOME}/.local/bin:${PATH}"
+started=${SECONDS}
+
+scripts/bootstrap.sh
+deploy/infra.sh up
+eval "$(deploy/infra.sh env)"
+scripts/lint.sh
+uv run --frozen pytest "$@"
+echo "test: finished in $((SECONDS - started))s"
