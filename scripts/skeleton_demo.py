@@ -13,23 +13,16 @@ import json
 import os
 import sys
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from switchboard_contracts.enums import ActorKind, ChannelStatus
-from switchboard_contracts.envelope import Actor, Subject
-from switchboard_contracts.events.channels import (
-    AutoResolve,
-    ChannelSnapshot,
-    ChannelSnapshotPayload,
-)
 from switchboard_contracts.topics import CHANNELS, CONVERSATIONS
 from switchboard_ingest.domain.signature import signature
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.settings import KafkaSettings
+from switchboard_testing.builders import channel_snapshot
 from switchboard_testing.kafka import consume_until
 
 SAMPLE = (
@@ -51,33 +44,8 @@ async def main() -> None:
     await broker.start()
     publisher = EventPublisher(broker, kafka)
     step(f"channel connected: @ScruffyMcG in organization {org_id}")
-    await publisher.publish(
-        CHANNELS,
-        ChannelSnapshot(
-            event_id=uuid.uuid4(),
-            occurred_at=datetime.now(UTC),
-            org_id=org_id,
-            producer="skeleton-demo",
-            actor=Actor(kind=ActorKind.SERVICE, id="skeleton-demo"),
-            correlation_id=uuid.uuid4(),
-            subject=Subject(channel_id=channel_id),
-            payload=ChannelSnapshotPayload(
-                channel_id=channel_id,
-                twitter_account_id="2975699229",
-                handle="ScruffyMcG",
-                name="Ryan Lue",
-                url="https://twitter.com/ScruffyMcG",
-                display_name="@ScruffyMcG",
-                status=ChannelStatus.CONNECTED,
-                auto_ownership=True,
-                auto_resolve=AutoResolve(),
-                change="connected",
-                revision=1,
-                updated_at=datetime.now(UTC),
-            ),
-        ),
-        key=str(channel_id),
-    )
+    snapshot = channel_snapshot(org_id=org_id, channel_id=channel_id)
+    await publisher.publish(CHANNELS, snapshot, key=str(channel_id))
     await broker.stop()
 
     # A fresh tweet id each run: the same tweet delivered again is (rightly) a duplicate.

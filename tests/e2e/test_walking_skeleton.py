@@ -6,7 +6,6 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +14,6 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from sqlalchemy import create_engine, text
 
-from switchboard_contracts.enums import ActorKind, ChannelStatus
-from switchboard_contracts.envelope import Actor, Subject
-from switchboard_contracts.events.channels import (
-    AutoResolve,
-    ChannelSnapshot,
-    ChannelSnapshotPayload,
-)
 from switchboard_contracts.topics import (
     CHANNELS,
     CONVERSATIONS,
@@ -31,6 +23,7 @@ from switchboard_contracts.topics import (
 from switchboard_ingest.domain.signature import signature
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.settings import KafkaSettings
+from switchboard_testing.builders import channel_snapshot
 from switchboard_testing.kafka import consume_until
 from switchboard_testing.processes import RunningService, free_port, run_once, service_process
 
@@ -107,32 +100,9 @@ async def publisher(stack: Stack) -> AsyncIterator[EventPublisher]:
 
 async def connect_channel(publisher: EventPublisher, org_id: uuid.UUID) -> uuid.UUID:
     """What channel-svc will publish when the account is connected."""
-    channel_id = uuid.uuid4()
-    event = ChannelSnapshot(
-        event_id=uuid.uuid4(),
-        occurred_at=datetime.now(UTC),
-        org_id=org_id,
-        producer="channel-svc",
-        actor=Actor(kind=ActorKind.SERVICE, id="e2e"),
-        correlation_id=uuid.uuid4(),
-        subject=Subject(channel_id=channel_id),
-        payload=ChannelSnapshotPayload(
-            channel_id=channel_id,
-            twitter_account_id=ACCOUNT,
-            handle="ScruffyMcG",
-            name="Ryan Lue",
-            url="https://twitter.com/ScruffyMcG",
-            display_name="@ScruffyMcG",
-            status=ChannelStatus.CONNECTED,
-            auto_ownership=True,
-            auto_resolve=AutoResolve(),
-            change="connected",
-            revision=1,
-            updated_at=datetime.now(UTC),
-        ),
-    )
-    await publisher.publish(CHANNELS, event, key=str(channel_id))
-    return channel_id
+    event = channel_snapshot(org_id=org_id, account_id=ACCOUNT)
+    await publisher.publish(CHANNELS, event, key=str(event.payload.channel_id))
+    return event.payload.channel_id
 
 
 async def end_offsets(bootstrap: str, topics: list[str]) -> dict[str, int]:

@@ -1,51 +1,23 @@
 """An envelope through the real broker: published with the shared producer, read back."""
 
-import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from switchboard_contracts.enums import ActorKind, ChannelStatus
-from switchboard_contracts.envelope import Actor, Subject
 from switchboard_contracts.events.channels import (
-    AutoResolve,
     ChannelSnapshot,
-    ChannelSnapshotPayload,
 )
 from switchboard_contracts.topics import CHANNELS
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.settings import KafkaSettings
+from switchboard_testing.builders import channel_snapshot
 from switchboard_testing.kafka import consume_until
 
 pytestmark = pytest.mark.integration
 
 
 def snapshot(revision: int = 1) -> ChannelSnapshot:
-    channel_id = uuid.uuid4()
-    return ChannelSnapshot(
-        event_id=uuid.uuid4(),
-        occurred_at=datetime.now(UTC),
-        org_id=uuid.uuid4(),
-        producer="test",
-        actor=Actor(kind=ActorKind.SERVICE, id="test"),
-        correlation_id=uuid.uuid4(),
-        subject=Subject(channel_id=channel_id),
-        payload=ChannelSnapshotPayload(
-            channel_id=channel_id,
-            twitter_account_id="2975699229",
-            handle="ScruffyMcG",
-            name="Ryan Lue",
-            url="https://twitter.com/ScruffyMcG",
-            display_name="@ScruffyMcG",
-            status=ChannelStatus.CONNECTED,
-            auto_ownership=True,
-            auto_resolve=AutoResolve(),
-            change="connected",
-            revision=revision,
-            updated_at=datetime.now(UTC),
-        ),
-    )
+    return channel_snapshot(revision=revision)
 
 
 async def test_envelope_round_trips_through_the_real_broker(

@@ -63,3 +63,23 @@ def topic_prefix(kafka_bootstrap_servers: str) -> str:
     prefix = f"test-{uuid.uuid4().hex[:8]}."
     asyncio.run(ensure_topics(kafka_bootstrap_servers, prefix=prefix))
     return prefix
+
+
+KINDS = ("unit", "integration", "e2e")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test says what it needs: exactly one of the kinds, so `-m unit` means something."""
+    del config
+    unmarked = [
+        item.nodeid
+        for item in items
+        if sum(item.get_closest_marker(kind) is not None for kind in KINDS) != 1
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "tests need exactly one of the markers "
+            + ", ".join(KINDS)
+            + ": "
+            + ", ".join(unmarked[:20])
+        )

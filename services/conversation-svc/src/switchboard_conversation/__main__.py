@@ -3,11 +3,10 @@
 import argparse
 from pathlib import Path
 
-import uvicorn
-
 from switchboard_conversation.bootstrap import create_app
 from switchboard_conversation.settings import ConversationSettings
 from switchboard_platform.db.migrations import upgrade
+from switchboard_platform.http.serve import serve
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -20,13 +19,7 @@ def main() -> None:
     if args.command == "migrate":
         upgrade(MIGRATIONS, settings.database.url)
         return
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        timeout_graceful_shutdown=20,
-    )
+    serve(create_app(settings), host=settings.host, port=settings.port)
 
 
 if __name__ == "__main__":

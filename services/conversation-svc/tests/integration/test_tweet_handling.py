@@ -12,9 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from switchboard_contracts.enums import ActorKind, ChannelStatus
 from switchboard_contracts.envelope import Actor, Subject
 from switchboard_contracts.events.channels import (
-    AutoResolve,
     ChannelSnapshot,
-    ChannelSnapshotPayload,
 )
 from switchboard_contracts.events.twitter import TweetReceived, TweetReceivedPayload, TwitterUser
 from switchboard_conversation import __main__ as cli
@@ -24,6 +22,7 @@ from switchboard_conversation.service_layer.channels import handle_channel_snaps
 from switchboard_conversation.service_layer.twitter_activity import handle_activity
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.migrations import upgrade
+from switchboard_testing.builders import channel_snapshot
 
 pytestmark = pytest.mark.integration
 ACCOUNT = "2975699229"
@@ -71,28 +70,13 @@ def channel(
     channel_id: uuid.UUID = CHANNEL,
     org_id: uuid.UUID = ORG,
 ) -> ChannelSnapshot:
-    return ChannelSnapshot(
-        event_id=uuid.uuid4(),
-        occurred_at=datetime.now(UTC),
+    return channel_snapshot(
         org_id=org_id,
-        producer="test",
-        actor=Actor(kind=ActorKind.SERVICE, id="test"),
-        correlation_id=uuid.uuid4(),
-        subject=Subject(channel_id=channel_id),
-        payload=ChannelSnapshotPayload(
-            channel_id=channel_id,
-            twitter_account_id=ACCOUNT,
-            handle="ScruffyMcG",
-            name="R",
-            url="https://twitter.com/ScruffyMcG",
-            display_name="@ScruffyMcG",
-            status=status,
-            auto_ownership=False,
-            auto_resolve=AutoResolve(),
-            change="connected",
-            revision=revision,
-            updated_at=datetime.now(UTC),
-        ),
+        channel_id=channel_id,
+        account_id=ACCOUNT,
+        status=status,
+        revision=revision,
+        auto_ownership=False,
     )
 
 

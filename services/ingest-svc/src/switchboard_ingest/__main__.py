@@ -1,20 +1,13 @@
 """`python -m switchboard_ingest`: serve the webhook edge."""
 
-import uvicorn
-
 from switchboard_ingest.bootstrap import create_app
 from switchboard_ingest.settings import IngestSettings
+from switchboard_platform.http.serve import serve
 
 
 def main() -> None:
     settings = IngestSettings()
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        timeout_graceful_shutdown=20,
-    )
+    serve(create_app(settings), host=settings.host, port=settings.port)
 
 
 if __name__ == "__main__":
