@@ -4,12 +4,13 @@ import uuid
 from datetime import UTC, datetime
 
 from switchboard_contracts.enums import ActorKind, ChannelStatus
-from switchboard_contracts.envelope import Actor, Subject
+from switchboard_contracts.envelope import Actor, Subject, twitter_event_id
 from switchboard_contracts.events.channels import (
     AutoResolve,
     ChannelSnapshot,
     ChannelSnapshotPayload,
 )
+from switchboard_contracts.events.twitter import TweetReceived, TweetReceivedPayload, TwitterUser
 
 SAMPLE_ACCOUNT_ID = "2975699229"  # @ScruffyMcG, the account of the shared webhook samples
 SAMPLE_HANDLE = "ScruffyMcG"
@@ -49,5 +50,35 @@ def channel_snapshot(
             change="connected" if revision == 1 else "settings_changed",
             revision=revision,
             updated_at=now,
+        ),
+    )
+
+
+def tweet_received(
+    *,
+    tweet_id: str,
+    customer_id: str,
+    account_id: str = SAMPLE_ACCOUNT_ID,
+    text: str = "@ScruffyMcG help",
+    screen_name: str = "customer",
+) -> TweetReceived:
+    """What ingest-svc publishes on `twitter.activity.v1` for a customer's mention."""
+    return TweetReceived(
+        event_id=twitter_event_id(account_id, "tweet", tweet_id),
+        occurred_at=datetime.now(UTC),
+        org_id=None,
+        producer="ingest-svc",
+        actor=Actor(kind=ActorKind.TWITTER_ACCOUNT, id=customer_id),
+        correlation_id=uuid.uuid4(),
+        subject=Subject(twitter_account_id=account_id, customer_id=customer_id),
+        payload=TweetReceivedPayload(
+            account_id=account_id,
+            tweet_id=tweet_id,
+            author=TwitterUser(id=customer_id, screen_name=screen_name),
+            customer_id=customer_id,
+            text=text,
+            created_at=datetime(2026, 1, 1, tzinfo=UTC),
+            relation="mention",
+            from_account=False,
         ),
     )

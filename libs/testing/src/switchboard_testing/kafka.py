@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 
 async def consume_until(
@@ -35,14 +35,7 @@ async def consume_until(
             while not predicate(seen):
                 batch = await consumer.getmany(timeout_ms=200)
                 for records in batch.values():
-                    seen.extend(
-                        {
-                            "key": record.key.decode() if record.key else None,
-                            "value": _json_or_text(record.value),
-                            "headers": {k: v.decode() for k, v in record.headers},
-                        }
-                        for record in records
-                    )
+                    seen.extend(_as_dict(record) for record in records)
     except TimeoutError:
         raise TimeoutError(
             f"{topic}: condition not met within {within}s; saw {seen!r}"[:4000]
@@ -52,6 +45,14 @@ async def consume_until(
     return seen
 
 
+def _as_dict(record: ConsumerRecord[bytes, bytes]) -> dict[str, Any]:
+    return {
+        "key": record.key.decode() if record.key else None,
+        "value": _json_or_text(record.value),
+        "headers": {k: v.decode() for k, v in record.headers},
+    }
+
+
 def _json_or_text(value: bytes | None) -> Any:
     if value is None:
         return None
@@ -59,3 +60,25 @@ def _json_or_text(value: bytes | None) -> Any:
         return json.loads(value)
     except ValueError:
         return value.decode(errors="replace")
+
+
+async def read_all(
+    bootstrap_servers: str, topic: str, *, within: float = 30.0
+) -> list[dict[str, Any]]:
+    """Everything in `topic` up to its end offsets at the time of the call."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        await consumer._client.force_metadata_update()  # noqa: SLF001 - a fresh topic list
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        seen: list[dict[str, Any]] = []
+        async with asyncio.timeout(within):
+            while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
+                batch = await consumer.getmany(*partitions, timeout_ms=200)
+                seen.extend(_as_dict(record) for records in batch.values() for record in records)
+    finally:
+        await consumer.stop()
+    return seen

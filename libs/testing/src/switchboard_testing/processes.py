@@ -25,6 +25,19 @@ class RunningService:
     name: str
     base_url: str
     log_path: Path
+    process: subprocess.Popen[bytes]
+
+    def terminate(self, within: float = 30.0) -> int:
+        """SIGTERM, as Kubernetes stops a pod; wait for the exit and return its code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=within)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                raise
+        return int(self.process.returncode)
 
     def log_tail(self, lines: int = 60) -> str:
         if not self.log_path.exists():
@@ -58,24 +71,19 @@ def service_process(
 ) -> Iterator[RunningService]:
     """Start `python -m module`, wait for `/readyz`, stop it with SIGTERM on exit."""
     log_path = log_dir / f"{name}.log"
-    with log_path.open("wb") as log:
+    with log_path.open("ab") as log:  # a restarted service appends to its log
         process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", module, *args],
             env={**os.environ, **env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    service = RunningService(name, f"http://127.0.0.1:{port}", log_path)
+    service = RunningService(name, f"http://127.0.0.1:{port}", log_path, process)
     try:
         _wait_ready(service, process, ready_within)
         yield service
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        service.terminate()
 
 
 def _wait_ready(service: RunningService, process: subprocess.Popen[bytes], within: float) -> None:

@@ -1,7 +1,5 @@
 """The composition root of conversation-svc: the only place that builds and wires things."""
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +14,7 @@ from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.outbox import OutboxRelay
 from switchboard_platform.http.app import create_app as create_service_app
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
+from switchboard_platform.lifecycle import running
 from switchboard_platform.logs import configure_logging
 from switchboard_platform.settings import DatabaseSettings
 
@@ -37,15 +36,10 @@ def create_app(settings: ConversationSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         configure_logging(service=SERVICE, level=settings.log_level, fmt=settings.log_format)
-        await broker.start()
-        relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
         try:
-            yield
+            async with running(broker, [relay]):
+                yield
         finally:
-            relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay_task
-            await broker.stop()
             await engine.dispose()
 
     async def database_ready() -> None:

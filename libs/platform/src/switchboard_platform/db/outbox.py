@@ -88,6 +88,11 @@ class OutboxRelay:
         self._publisher = publisher
         self._batch_size = batch_size
         self._idle_seconds = idle_seconds
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        """Ask `run` to publish what is committed and return (it wakes within `idle_seconds`)."""
+        self._stopping.set()
 
     async def publish_pending(self) -> int:
         """Publish one batch if this replica holds the relay lock; return how many."""
@@ -116,18 +121,18 @@ class OutboxRelay:
         return len(rows)
 
     async def run(self) -> None:
-        """Publish until cancelled; wake on NOTIFY, poll every `idle_seconds` anyway."""
+        """Publish until `stop()`; wake on NOTIFY, poll every `idle_seconds` anyway."""
         # psycopg wants a plain libpq URL, with the password (str() of a URL masks it).
         conninfo = self._engine.url.set(drivername="postgresql")
         attempt = 0
-        while True:
+        while not self._stopping.is_set():
             try:
                 async with await psycopg.AsyncConnection.connect(
                     conninfo.render_as_string(hide_password=False), autocommit=True
                 ) as listener:
                     await listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     attempt = 0
-                    while True:
+                    while not self._stopping.is_set():
                         while await self.publish_pending():
                             pass
                         with contextlib.suppress(TimeoutError):
@@ -141,3 +146,6 @@ class OutboxRelay:
                 attempt += 1
                 log.exception("outbox relay failed, retrying", attempt=attempt)
                 await asyncio.sleep(min(5.0, 0.2 * 2**attempt))
+        # Stopping: what the last handled messages committed leaves before the producer closes.
+        while await self.publish_pending():
+            pass

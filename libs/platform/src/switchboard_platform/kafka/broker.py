@@ -25,6 +25,7 @@ def build_broker(settings: KafkaSettings, *, client_id: str) -> KafkaBroker:
         acks="all",
         request_timeout_ms=15_000,
         logger=logging.getLogger("faststream"),
+        log_level=logging.DEBUG,  # "Received"/"Processed" per message: too much at INFO
     )
 
 
