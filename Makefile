@@ -32,9 +32,10 @@ lint: ## ruff, mypy --strict, and the generated documents up to date
 fmt: ## format and autofix
 	@uv run --frozen ruff format . && uv run --frozen ruff check --fix .
 
-docs: ## regenerate the committed schemas, event catalogue, AsyncAPI and OpenAPI documents
+docs: ## regenerate committed schemas, event catalogue, AsyncAPI, OpenAPI, Kubernetes base
 	@uv run --frozen python -m switchboard_contracts.export
 	@uv run --frozen python -m switchboard_platform.http.openapi
+	@uv run --frozen python deploy/k8s/generate.py
 
 contracts: docs
 

@@ -6,7 +6,8 @@ export PATH="${HOME}/.local/bin:${PATH}"
 
 uv run --frozen ruff format --check .
 uv run --frozen ruff check .
-uv run --frozen mypy libs services tests
+uv run --frozen mypy libs services tests scripts deploy
 uv run --frozen python -m switchboard_contracts.export --check
 uv run --frozen python -m switchboard_platform.http.openapi --check
-echo "lint: ruff, mypy --strict, contracts and OpenAPI documents are clean"
+uv run --frozen python deploy/k8s/generate.py --check
+echo "lint: ruff, mypy --strict, contracts, OpenAPI and Kubernetes base are clean"

@@ -1,0 +1,434 @@
+"""Generate the Kustomize base under deploy/k8s/base/ from one table of services and the
+contracts' topic catalogue, so that topics, ACLs and workloads have one source of truth.
+
+    uv run python deploy/k8s/generate.py           # write
+    uv run python deploy/k8s/generate.py --check   # exit 1 when the committed files drift
+
+Overlays (deploy/k8s/overlays/*) are written by hand and patch this base.
+"""
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from switchboard_contracts.topics import ALL_TOPICS, DEAD_LETTER_TOPICS, Topic
+
+BASE = Path(__file__).parent / "base"
+IMAGE = "ghcr.io/switchboard/switchboard"
+KAFKA_CLUSTER = "switchboard"  # the Strimzi Kafka resource; overlays may rename it
+BOOTSTRAP = f"{KAFKA_CLUSTER}-kafka-bootstrap:9093"
+GRACE_SECONDS = 45  # above uvicorn's 20 s plus FastStream's 15 s graceful stop
+LABELS = {"app.kubernetes.io/part-of": "switchboard"}
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    module: str
+    port: int
+    env_prefix: str
+    database: str | None = None
+    serve_args: tuple[str, ...] = ()
+    public: bool = False  # reached from outside through the Ingress
+    secrets: dict[str, tuple[str, str]] = field(default_factory=dict)  # env -> (secret, key)
+    callers: tuple[str, ...] = ()  # services that call its HTTP API
+
+
+SERVICES = (
+    Service(
+        "ingest-svc",
+        "switchboard_ingest",
+        8003,
+        "SB_INGEST_",
+        public=True,
+        secrets={
+            "SB_INGEST_TWITTER_CONSUMER_SECRET": ("switchboard-twitter-app", "consumer-secret")
+        },
+    ),
+    Service(
+        "conversation-svc",
+        "switchboard_conversation",
+        8004,
+        "SB_CONVERSATION_",
+        database="conversation",
+        serve_args=("serve",),
+        public=True,
+    ),
+    Service(
+        "access-svc",
+        "switchboard_access",
+        8001,
+        "SB_ACCESS_",
+        database="access",
+        serve_args=("serve",),
+        public=True,
+        callers=("conversation-svc", "channel-svc"),
+    ),
+)
+
+
+def labels(service: Service) -> dict[str, str]:
+    return {**LABELS, "app.kubernetes.io/name": service.name}
+
+
+def produced(service: Service) -> list[Topic]:
+    return [t for t in ALL_TOPICS if service.name in t.producers]
+
+
+def consumed(service: Service) -> list[Topic]:
+    return [t for t in ALL_TOPICS if service.name in t.consumers]
+
+
+def container(service: Service, args: list[str], *, probes: bool) -> dict[str, Any]:
+    env: list[dict[str, Any]] = [
+        {"name": "KAFKA_BOOTSTRAP_SERVERS", "value": BOOTSTRAP},
+        {"name": "LOG_FORMAT", "value": "json"},
+        {"name": f"{service.env_prefix}HOST", "value": "0.0.0.0"},  # noqa: S104 - in a pod
+        {"name": f"{service.env_prefix}PORT", "value": str(service.port)},
+    ]
+    if service.database:
+        env.append(
+            {
+                "name": "DATABASE_URL",
+                "valueFrom": {
+                    "secretKeyRef": {
+                        # What a CloudNativePG Cluster switchboard-<db> writes, or yours.
+                        "name": f"switchboard-{service.database}-app",
+                        "key": "uri",
+                    }
+                },
+            }
+        )
+    env += [
+        {"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}
+        for name, (secret, key) in sorted(service.secrets.items())
+    ]
+    spec: dict[str, Any] = {
+        "name": service.name,
+        "image": IMAGE,
+        "args": args,
+        "env": env,
+        "envFrom": [{"configMapRef": {"name": "switchboard-config", "optional": True}}],
+        "resources": {
+            "requests": {"cpu": "100m", "memory": "256Mi"},
+            "limits": {"memory": "512Mi"},
+        },
+        "securityContext": {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "runAsNonRoot": True,
+            "capabilities": {"drop": ["ALL"]},
+        },
+        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],  # noqa: S108 - an emptyDir
+    }
+    if probes:
+        spec["ports"] = [{"name": "http", "containerPort": service.port}]
+        http = {"port": "http"}
+        spec["startupProbe"] = {
+            "httpGet": {"path": "/livez", **http},
+            "periodSeconds": 2,
+            "failureThreshold": 30,
+        }
+        # Liveness asks the process only: a broker outage must not restart every pod.
+        spec["livenessProbe"] = {"httpGet": {"path": "/livez", **http}, "periodSeconds": 10}
+        spec["readinessProbe"] = {
+            "httpGet": {"path": "/readyz", **http},
+            "periodSeconds": 5,
+            "failureThreshold": 2,
+        }
+    return spec
+
+
+def pod_spec(service: Service, args: list[str], *, probes: bool) -> dict[str, Any]:
+    return {
+        "automountServiceAccountToken": False,
+        "securityContext": {
+            "runAsNonRoot": True,
+            "runAsUser": 10001,
+            "runAsGroup": 10001,
+            "fsGroup": 10001,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        },
+        "containers": [container(service, args, probes=probes)],
+        "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}],
+    }
+
+
+def workload(service: Service) -> list[dict[str, Any]]:
+    meta = {"name": service.name, "labels": labels(service)}
+    selector = {"matchLabels": {"app.kubernetes.io/name": service.name}}
+    template_spec = pod_spec(service, [service.module, *service.serve_args], probes=True)
+    template_spec["terminationGracePeriodSeconds"] = GRACE_SECONDS
+    documents: list[dict[str, Any]] = [
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": meta,
+            "spec": {
+                "replicas": 2,
+                "selector": selector,
+                "strategy": {
+                    "type": "RollingUpdate",
+                    "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
+                },
+                "template": {"metadata": {"labels": labels(service)}, "spec": template_spec},
+            },
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": meta,
+            "spec": {
+                "selector": selector["matchLabels"],
+                "ports": [{"name": "http", "port": 80, "targetPort": "http"}],
+            },
+        },
+        {
+            "apiVersion": "policy/v1",
+            "kind": "PodDisruptionBudget",
+            "metadata": meta,
+            "spec": {"maxUnavailable": 1, "selector": selector},
+        },
+        autoscaler(service),
+        network_policy(service),
+    ]
+    if service.database:
+        job_spec = pod_spec(service, [service.module, "migrate"], probes=False)
+        job_spec["restartPolicy"] = "OnFailure"
+        documents.append(
+            {
+                "apiVersion": "batch/v1",
+                "kind": "Job",
+                "metadata": {"name": f"{service.name}-migrate", "labels": labels(service)},
+                "spec": {
+                    "backoffLimit": 3,
+                    "ttlSecondsAfterFinished": 3600,
+                    "template": {"metadata": {"labels": labels(service)}, "spec": job_spec},
+                },
+            }
+        )
+    return documents
+
+
+def autoscaler(service: Service) -> dict[str, Any]:
+    meta = {"name": service.name, "labels": labels(service)}
+    topics = consumed(service)
+    if not topics:  # an HTTP service: scale on CPU
+        return {
+            "apiVersion": "autoscaling/v2",
+            "kind": "HorizontalPodAutoscaler",
+            "metadata": meta,
+            "spec": {
+                "scaleTargetRef": {
+                    "apiVersion": "apps/v1",
+                    "kind": "Deployment",
+                    "name": service.name,
+                },
+                "minReplicas": 2,
+                "maxReplicas": 10,
+                "metrics": [
+                    {
+                        "type": "Resource",
+                        "resource": {
+                            "name": "cpu",
+                            "target": {"type": "Utilization", "averageUtilization": 70},
+                        },
+                    }
+                ],
+            },
+        }
+    # A consumer: scale on lag, never beyond the partitions of what it reads.
+    return {
+        "apiVersion": "keda.sh/v1alpha1",
+        "kind": "ScaledObject",
+        "metadata": meta,
+        "spec": {
+            "scaleTargetRef": {"name": service.name},
+            "minReplicaCount": 2,
+            "maxReplicaCount": max(t.partitions for t in topics),
+            "triggers": [
+                {
+                    "type": "kafka",
+                    "metadata": {
+                        "bootstrapServers": BOOTSTRAP,
+                        "consumerGroup": service.name,
+                        "topic": t.name,
+                        "lagThreshold": "100",
+                    },
+                }
+                for t in topics
+            ],
+        },
+    }
+
+
+def network_policy(service: Service) -> dict[str, Any]:
+    sources: list[dict[str, Any]] = [
+        {"podSelector": {"matchLabels": {"app.kubernetes.io/name": caller}}}
+        for caller in service.callers
+    ]
+    if service.public:
+        sources.append(
+            {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}
+        )
+    # Prometheus scrapes /metrics from its own namespace.
+    sources.append(
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+    )
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": service.name, "labels": labels(service)},
+        "spec": {
+            "podSelector": {"matchLabels": {"app.kubernetes.io/name": service.name}},
+            "policyTypes": ["Ingress"],
+            "ingress": [{"from": sources, "ports": [{"port": service.port, "protocol": "TCP"}]}],
+        },
+    }
+
+
+def kafka_topic(topic: Topic) -> dict[str, Any]:
+    return {
+        "apiVersion": "kafka.strimzi.io/v1",
+        "kind": "KafkaTopic",
+        "metadata": {
+            "name": topic.name.replace(".", "-").replace("_", "-"),
+            "labels": {**LABELS, "strimzi.io/cluster": KAFKA_CLUSTER},
+        },
+        "spec": {
+            "topicName": topic.name,
+            "partitions": topic.partitions,
+            "replicas": 3,
+            "config": {**topic.kafka_config(), "min.insync.replicas": "2"},
+        },
+    }
+
+
+def kafka_user(service: Service) -> dict[str, Any]:
+    """Each service may read what it consumes and write what it produces, nothing else."""
+    writes = produced(service) + [t for t in DEAD_LETTER_TOPICS if service.name in t.producers]
+    acls: list[dict[str, Any]] = [
+        {
+            "resource": {"type": "topic", "name": name, "patternType": "literal"},
+            "operations": operations,
+        }
+        for names, operations in (
+            (sorted({t.name for t in consumed(service)}), ["Read", "Describe"]),
+            (sorted({t.name for t in writes}), ["Write", "Describe"]),
+        )
+        for name in names
+    ]
+    if consumed(service):
+        acls.append(
+            {
+                "resource": {"type": "group", "name": service.name, "patternType": "literal"},
+                "operations": ["Read"],
+            }
+        )
+    return {
+        "apiVersion": "kafka.strimzi.io/v1",
+        "kind": "KafkaUser",
+        "metadata": {
+            "name": service.name,
+            "labels": {**LABELS, "strimzi.io/cluster": KAFKA_CLUSTER},
+        },
+        "spec": {
+            "authentication": {"type": "tls"},
+            "authorization": {"type": "simple", "acls": acls},
+        },
+    }
+
+
+def ingress() -> dict[str, Any]:
+    def rule(host: str, service: str) -> dict[str, Any]:
+        return {
+            "host": host,
+            "http": {
+                "paths": [
+                    {
+                        "path": "/",
+                        "pathType": "Prefix",
+                        "backend": {"service": {"name": service, "port": {"name": "http"}}},
+                    }
+                ]
+            },
+        }
+
+    hosts = {"ingest-svc": "webhooks.switchboard.example.com"} | {
+        s.name: f"{s.name.removesuffix('-svc')}.switchboard.example.com"
+        for s in SERVICES
+        if s.public and s.name != "ingest-svc"
+    }
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {"name": "switchboard", "labels": LABELS},
+        "spec": {
+            "ingressClassName": "nginx",
+            "tls": [{"hosts": sorted(hosts.values()), "secretName": "switchboard-tls"}],
+            "rules": [rule(host, name) for name, host in sorted(hosts.items())],
+        },
+    }
+
+
+def files() -> dict[str, str]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for service in SERVICES:
+        out[f"{service.name}.yaml"] = workload(service)
+    out["kafka-topics.yaml"] = [kafka_topic(t) for t in ALL_TOPICS]
+    out["kafka-users.yaml"] = [kafka_user(s) for s in SERVICES]
+    out["ingress.yaml"] = [ingress()]
+    rendered = {name: _dump(docs) for name, docs in out.items()}
+    rendered["kustomization.yaml"] = _dump(
+        [
+            {
+                "apiVersion": "kustomize.config.k8s.io/v1beta1",
+                "kind": "Kustomization",
+                "labels": [{"pairs": LABELS, "includeSelectors": False}],
+                "resources": sorted(out),
+            }
+        ]
+    )
+    return rendered
+
+
+def _dump(documents: list[dict[str, Any]]) -> str:
+    header = (
+        "# Generated by deploy/k8s/generate.py from its service table and the topic\n"
+        "# catalogue (libs/contracts). Do not edit: change the source and regenerate.\n"
+    )
+    return header + "---\n".join(yaml.safe_dump(d, sort_keys=False) for d in documents)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="deploy/k8s/generate.py")
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    wanted = files()
+    present = {p.name for p in BASE.glob("*.yaml")} if BASE.exists() else set()
+    stale = sorted(
+        n for n, text in wanted.items() if not (BASE / n).exists() or (BASE / n).read_text() != text
+    )
+    extra = sorted(present - set(wanted))
+    if args.check:
+        if stale or extra:
+            sys.stderr.write(
+                f"k8s base drifted from its sources: {stale + extra}; run `make docs` and commit\n"
+            )
+            return 1
+        return 0
+    BASE.mkdir(parents=True, exist_ok=True)
+    for name in stale:
+        (BASE / name).write_text(wanted[name])
+        sys.stdout.write(f"k8s: wrote {BASE / name}\n")
+    for name in extra:
+        (BASE / name).unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
