@@ -12,11 +12,14 @@ RUN_DIR="${SB_RUN_DIR:-$(pwd)/.run}/services"
 PYTHON="$(pwd)/.venv/bin/python"
 # The Twitter app's consumer secret; a fixed one for local runs (the simulator uses it too).
 export SB_INGEST_TWITTER_CONSUMER_SECRET="${SB_INGEST_TWITTER_CONSUMER_SECRET:-local-dev-consumer-secret}"
+# Without real Twitter credentials the local Twitter simulator stands in, with the same app.
+export SB_TWITTER_SIM_CONSUMER_SECRET="${SB_TWITTER_SIM_CONSUMER_SECRET:-${SB_INGEST_TWITTER_CONSUMER_SECRET}}"
 
 # name|module and arguments|port|its variable|database (empty: none)
 SERVICES=(
   "conversation-svc|switchboard_conversation serve|${SB_CONVERSATION_PORT:-8004}|SB_CONVERSATION_PORT|switchboard_conversation"
   "ingest-svc|switchboard_ingest|${SB_INGEST_PORT:-8003}|SB_INGEST_PORT|"
+  "twitter-sim|switchboard_twitter_sim|${SB_TWITTER_SIM_PORT:-8010}|SB_TWITTER_SIM_PORT|"
 )
 
 say() { printf 'stack: %s\n' "$*"; }
