@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from prometheus_client import REGISTRY
 
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.events.channels import ChannelSnapshot
@@ -98,4 +99,23 @@ async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
     assert ours[2]["original_event_id"] == str(poisoned.event_id)
     assert all(p["consumer_group"] == group and p["source_topic"] == "channels.v1" for p in ours)
     ours_handled = [e.event_id for e in handled if e.event_id in {good.event_id, poisoned.event_id}]
-    assert ours_handled == [good.event_id]  # the unknown type was skipped, the poison letter
+    assert ours_handled == [good.event_id]
+
+    def consumed(outcome: str) -> float:
+        return (
+            REGISTRY.get_sample_value(
+                "sb_consumer_messages_total",
+                {"topic": "channels.v1", "group": group, "outcome": outcome},
+            )
+            or 0.0
+        )
+
+    assert (consumed("dead_lettered"), consumed("skipped")) == (3, 1)
+    assert consumed("handled") >= 1
+    lags = [
+        REGISTRY.get_sample_value(
+            "sb_consumer_lag", {"topic": "channels.v1", "partition": str(p), "group": group}
+        )
+        for p in range(CHANNELS.partitions)
+    ]
+    assert [lag for lag in lags if lag is not None] != []  # lag seen where it handled

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import MetaData, Table, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -20,6 +21,10 @@ from switchboard_testing.kafka import consume_until
 from .test_kafka_roundtrip import snapshot
 
 pytestmark = pytest.mark.integration
+
+
+def published(topic: str) -> float:
+    return REGISTRY.get_sample_value("sb_outbox_published_total", {"topic": topic}) or 0.0
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ async def test_committed_events_are_published_in_order_and_removed(
     async with sessions.begin() as session:
         for event in events:
             await enqueue(session, table, CHANNELS, event, key=key)
+    published_before = published("channels.v1")
     relay = OutboxRelay(engine, table, publisher, idle_seconds=0.2)
     task = asyncio.create_task(relay.run())
     try:
@@ -71,6 +77,8 @@ async def test_committed_events_are_published_in_order_and_removed(
     assert ids == [str(event.event_id) for event in events]
     async with engine.connect() as connection:
         assert await connection.scalar(select(func.count()).select_from(table)) == 0
+    assert published("channels.v1") - published_before >= 3
+    assert REGISTRY.get_sample_value("sb_outbox_backlog") == 0
 
 
 async def test_rolled_back_events_never_leave(setup: Outbox) -> None:

@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.topics import Topic
+from switchboard_platform import metrics
 from switchboard_platform.kafka.broker import EventPublisher, OutgoingRecord, encode
 from switchboard_platform.logs import get_logger
 
@@ -101,6 +102,18 @@ class OutboxRelay:
             elected = await conn.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_KEY)))
             if not elected:
                 return 0
+            backlog, age = (
+                await conn.execute(
+                    select(
+                        func.count(),
+                        func.coalesce(
+                            func.extract("epoch", func.now() - func.min(table.c.created_at)), 0
+                        ),
+                    ).select_from(table)
+                )
+            ).one()
+            metrics.OUTBOX_BACKLOG.set(backlog)
+            metrics.OUTBOX_OLDEST_AGE.set(float(age))
             rows = (
                 await conn.execute(select(table).order_by(table.c.id).limit(self._batch_size))
             ).all()
@@ -118,6 +131,9 @@ class OutboxRelay:
                 ]
             )
             await conn.execute(delete(table).where(table.c.id.in_([row.id for row in rows])))
+        for row in rows:
+            metrics.OUTBOX_PUBLISHED.labels(row.topic).inc()
+        metrics.OUTBOX_BACKLOG.dec(len(rows))
         return len(rows)
 
     async def run(self) -> None:

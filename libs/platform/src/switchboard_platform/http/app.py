@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from switchboard_platform.http.errors import install_error_handlers
 from switchboard_platform.http.health import Check, health_router
+from switchboard_platform.http.metrics_middleware import MetricsMiddleware
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -21,5 +22,6 @@ def create_app(
 ) -> FastAPI:
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     install_error_handlers(app)
+    app.add_middleware(MetricsMiddleware)
     app.include_router(health_router(checks))
     return app

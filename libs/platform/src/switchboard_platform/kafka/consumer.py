@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import sqlalchemy.exc
-from aiokafka import ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -29,6 +29,7 @@ from switchboard_contracts.enums import ActorKind
 from switchboard_contracts.envelope import Actor, Event, Subject, utc_now
 from switchboard_contracts.events.dead_letters import DeadLetter, DeadLetterPayload
 from switchboard_contracts.topics import Topic, topic_named
+from switchboard_platform import metrics
 from switchboard_platform.kafka.broker import EventPublisher
 from switchboard_platform.logs import get_logger
 
@@ -90,14 +91,25 @@ class Subscription:
         )(self.on_message)
 
     async def on_message(self, message: KafkaMessage) -> None:
-        body = message.body
         record = _record(message)
+        labels = {"topic": self.topic.name, "group": self.group_id}
+        try:
+            with metrics.PROCESSING_SECONDS.labels(**labels).time():
+                outcome = await self._process(message, record)
+        except Exception:
+            metrics.CONSUMED.labels(**labels, outcome="retried").inc()
+            raise
+        metrics.CONSUMED.labels(**labels, outcome=outcome).inc()
+        _observe_lag(message, record, self.topic.name, self.group_id)
+
+    async def _process(self, message: KafkaMessage, record: ConsumerRecord[Any, Any]) -> str:
+        body = message.body
         position = (record.partition, record.offset)
         try:
             data = json.loads(body)
         except ValueError as exc:
             await self._dead_letter(message, body, "invalid_json", str(exc))
-            return
+            return "dead_lettered"
         event_type = data.get("type") if isinstance(data, dict) else None
         if isinstance(event_type, str) and event_type not in self.topic.event_types:
             # A tolerant reader: producers may add event types to a topic; consumers that
@@ -108,16 +120,17 @@ class Subscription:
                 type=event_type,
                 offset=record.offset,
             )
-            return
+            return "skipped"
         try:
             event = self.topic.adapter.validate_python(data)
         except ValidationError as exc:
             await self._dead_letter(message, body, "validation_error", _summary(exc))
-            return
+            return "dead_lettered"
         try:
             await self._handler(event)
         except PermanentError as exc:
             await self._dead_letter(message, body, exc.code, str(exc), event.event_id)
+            return "dead_lettered"
         except TRANSIENT_ERRORS as exc:
             attempt = self._attempts.get(position, 0) + 1
             self._attempts[position] = attempt
@@ -137,7 +150,7 @@ class Subscription:
                 await self._dead_letter(
                     message, body, "handler_error", f"{type(exc).__name__}: {exc}", event.event_id
                 )
-                return
+                return "dead_lettered"
             self._attempts[position] = attempt
             log.exception(
                 "handler failed, will retry",
@@ -147,8 +160,8 @@ class Subscription:
             )
             await asyncio.sleep(backoff_seconds(attempt))
             raise
-        else:
-            self._attempts.pop(position, None)
+        self._attempts.pop(position, None)
+        return "handled"
 
     async def _dead_letter(
         self,
@@ -200,6 +213,19 @@ async def _raw_body(message: KafkaMessage) -> bytes:
     # FastStream would decode JSON itself (by content-type), and a body it cannot decode
     # would fail before `on_message` could dead-letter it: hand over the bytes untouched.
     return message.body
+
+
+def _observe_lag(
+    message: KafkaMessage, record: ConsumerRecord[Any, Any], topic: str, group: str
+) -> None:
+    consumer = message.consumer
+    if not isinstance(consumer, AIOKafkaConsumer):  # an in-memory test broker has none
+        return
+    highwater = consumer.highwater(TopicPartition(record.topic, record.partition))
+    if highwater is not None:
+        metrics.CONSUMER_LAG.labels(topic, str(record.partition), group).set(
+            max(0, highwater - record.offset - 1)
+        )
 
 
 def _record(message: KafkaMessage) -> ConsumerRecord[Any, Any]:
