@@ -1,0 +1,1 @@
+"""channel-svc: Twitter channels, their credentials and settings, and sending replies."""

@@ -1,0 +1,66 @@
+"""access-svc as channel-svc needs it: which channels a user may access (the selector),
+and a channel's grants for the admin's channel detail. The caller's own bearer token is
+forwarded, so access-svc applies its own rules to the same identity."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+
+from switchboard_contracts.enums import ChannelRole
+
+HTTP_OK = 200
+
+
+class AccessUnavailableError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class AccessibleChannel:
+    channel_id: uuid.UUID
+    role: ChannelRole
+
+
+class AccessDirectory(Protocol):
+    async def channels_of(self, user_id: uuid.UUID, bearer: str) -> list[AccessibleChannel]: ...
+
+    async def channel_access(self, channel_id: uuid.UUID, bearer: str) -> dict[str, Any] | None: ...
+
+    async def aclose(self) -> None: ...
+
+
+class HttpAccessDirectory:
+    def __init__(self, base_url: str, *, client: httpx.AsyncClient | None = None) -> None:
+        self._client = client or httpx.AsyncClient(base_url=base_url, timeout=5.0)
+
+    async def channels_of(self, user_id: uuid.UUID, bearer: str) -> list[AccessibleChannel]:
+        try:
+            response = await self._client.get(
+                f"/v1/users/{user_id}/channels", headers={"authorization": f"Bearer {bearer}"}
+            )
+        except httpx.HTTPError as exc:
+            raise AccessUnavailableError(type(exc).__name__) from exc
+        if response.status_code != HTTP_OK:
+            raise AccessUnavailableError(f"access-svc answered {response.status_code}")
+        return [
+            AccessibleChannel(uuid.UUID(item["channel_id"]), ChannelRole(item["role"]))
+            for item in response.json()["channels"]
+        ]
+
+    async def channel_access(self, channel_id: uuid.UUID, bearer: str) -> dict[str, Any] | None:
+        """The grants, or None when access-svc cannot say (unknown there yet, or down)."""
+        try:
+            response = await self._client.get(
+                f"/v1/channels/{channel_id}/access", headers={"authorization": f"Bearer {bearer}"}
+            )
+        except httpx.HTTPError:
+            return None
+        if response.status_code != HTTP_OK:
+            return None
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

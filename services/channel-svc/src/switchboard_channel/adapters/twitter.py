@@ -1,0 +1,257 @@
+"""The Twitter API as channel-svc uses it: the OAuth 1.0a connect flow (authlib), webhook
+subscriptions, and sending. Base URLs are configuration (the simulator locally).
+
+authlib's clients are `httpx2` clients; `OAuth1Auth(..., force_include_body=True)` is needed
+for JSON bodies (authlib signs non-form bodies as empty and drops them otherwise).
+"""
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx2
+from authlib.integrations.httpx_client import AsyncOAuth1Client, OAuth1Auth
+from pydantic import SecretStr
+
+from switchboard_channel.domain.credentials import AccountCredentials
+from switchboard_contracts.enums import MessageKind
+from switchboard_platform.logs import get_logger
+
+log = get_logger(__name__)
+HTTP_CREATED, HTTP_UNAUTHORIZED, HTTP_FORBIDDEN, HTTP_TOO_MANY = 201, 401, 403, 429
+HTTP_SERVER_ERROR = 500
+
+
+class TwitterError(Exception):
+    """Twitter refused or could not be reached during the connect flow."""
+
+
+@dataclass(frozen=True)
+class RequestToken:
+    token: str
+    token_secret: SecretStr
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    user_id: str
+    screen_name: str
+    credentials: AccountCredentials
+
+
+# Outcomes of one send -------------------------------------------------------------------
+@dataclass(frozen=True)
+class Sent:
+    twitter_id: str
+
+
+@dataclass(frozen=True)
+class RateLimited:
+    reset_at: float  # epoch seconds
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A final answer: `reason` is a ReplyFailed reason."""
+
+    status: int
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Retryable:
+    """Twitter did not take it (5xx, or the connection failed before sending)."""
+
+    detail: str
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """The request may or may not have reached Twitter (a timeout after sending)."""
+
+    detail: str
+
+
+SendOutcome = Sent | RateLimited | Refused | Retryable | Unknown
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: MessageKind
+    text: str
+    customer_id: str
+    in_reply_to_tweet_id: str | None
+
+
+class TwitterApi:
+    def __init__(
+        self,
+        *,
+        api_url: str,
+        web_url: str,
+        consumer_key: str,
+        consumer_secret: SecretStr,
+        timeout: float = 10.0,
+        transport: httpx2.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._api = api_url.rstrip("/")
+        self._web = web_url.rstrip("/")
+        self._key = consumer_key
+        self._secret = consumer_secret
+        self._timeout = timeout
+        self._transport = transport
+        self._webhook_ids: dict[str, str] = {}
+        self._webhook_lock = asyncio.Lock()
+
+    def __repr__(self) -> str:
+        return f"TwitterApi({self._api!r})"
+
+    def _oauth(self, **kwargs: Any) -> AsyncOAuth1Client:
+        return AsyncOAuth1Client(
+            self._key,
+            self._secret.get_secret_value(),
+            transport=self._transport,
+            timeout=self._timeout,
+            **kwargs,
+        )
+
+    def _signed(self, credentials: AccountCredentials) -> httpx2.AsyncClient:
+        auth = OAuth1Auth(
+            self._key,
+            self._secret.get_secret_value(),
+            token=credentials.token.get_secret_value(),
+            token_secret=credentials.token_secret.get_secret_value(),
+            force_include_body=True,
+        )
+        return httpx2.AsyncClient(
+            base_url=self._api, auth=auth, transport=self._transport, timeout=self._timeout
+        )
+
+    # --- connect ---------------------------------------------------------------------
+    async def request_token(self, callback_url: str) -> RequestToken:
+        try:
+            async with self._oauth(redirect_uri=callback_url) as oauth:
+                token = await oauth.fetch_request_token(f"{self._api}/oauth/request_token")
+        except Exception as exc:
+            raise TwitterError(f"request token refused: {type(exc).__name__}") from exc
+        # authlib does not check it; without it the callback was not registered.
+        if str(token.get("oauth_callback_confirmed")).lower() != "true":
+            raise TwitterError("Twitter did not confirm the callback URL")
+        return RequestToken(token["oauth_token"], SecretStr(token["oauth_token_secret"]))
+
+    def authorization_url(self, request_token: str) -> str:
+        return f"{self._web}/oauth/authorize?{urlencode({'oauth_token': request_token})}"
+
+    async def access_token(
+        self, request_token: str, request_token_secret: SecretStr, verifier: str
+    ) -> AccessToken:
+        try:
+            async with self._oauth(
+                token=request_token,
+                token_secret=request_token_secret.get_secret_value(),
+                verifier=verifier,
+            ) as oauth:
+                token = await oauth.fetch_access_token(f"{self._api}/oauth/access_token")
+        except Exception as exc:
+            raise TwitterError(f"access token refused: {type(exc).__name__}") from exc
+        return AccessToken(
+            user_id=str(token["user_id"]),
+            screen_name=str(token["screen_name"]),
+            credentials=AccountCredentials.of(token["oauth_token"], token["oauth_token_secret"]),
+        )
+
+    # --- webhooks --------------------------------------------------------------------
+    async def _bearer(self, client: httpx2.AsyncClient) -> str:
+        response = await client.post(
+            f"{self._api}/oauth2/token",
+            auth=(self._key, self._secret.get_secret_value()),
+            data={"grant_type": "client_credentials"},
+        )
+        response.raise_for_status()
+        return str(response.json()["access_token"])
+
+    async def ensure_webhook(self, url: str) -> str:
+        """The id of the app's webhook for `url`, registering it when missing."""
+        async with self._webhook_lock:
+            if url in self._webhook_ids:
+                return self._webhook_ids[url]
+            async with httpx2.AsyncClient(
+                transport=self._transport, timeout=self._timeout
+            ) as client:
+                headers = {"authorization": f"Bearer {await self._bearer(client)}"}
+                listed = await client.get(f"{self._api}/2/webhooks", headers=headers)
+                listed.raise_for_status()
+                found = [hook for hook in listed.json().get("data", []) if hook["url"] == url]
+                if found:
+                    webhook_id = str(found[0]["id"])
+                else:
+                    created = await client.post(
+                        f"{self._api}/2/webhooks", json={"url": url}, headers=headers
+                    )
+                    created.raise_for_status()
+                    webhook_id = str(created.json()["id"])
+            self._webhook_ids[url] = webhook_id
+            return webhook_id
+
+    async def subscribe(self, webhook_id: str, credentials: AccountCredentials) -> bool:
+        async with self._signed(credentials) as client:
+            response = await client.post(
+                f"/2/account_activity/webhooks/{webhook_id}/subscriptions/all"
+            )
+        response.raise_for_status()
+        return bool(response.json()["data"]["subscribed"])
+
+    # --- sending ---------------------------------------------------------------------
+    async def send(self, reply: Reply, credentials: AccountCredentials) -> SendOutcome:
+        if reply.kind is MessageKind.TWEET:
+            path = "/2/tweets"
+            body: dict[str, Any] = {"text": reply.text}
+            if reply.in_reply_to_tweet_id:
+                body["reply"] = {"in_reply_to_tweet_id": reply.in_reply_to_tweet_id}
+        else:
+            path = f"/2/dm_conversations/with/{reply.customer_id}/messages"
+            body = {"text": reply.text}
+        try:
+            async with self._signed(credentials) as client:
+                response = await client.post(path, json=body)
+        except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout) as exc:
+            return Retryable(f"could not reach Twitter: {type(exc).__name__}")
+        except httpx2.TransportError as exc:
+            return Unknown(f"no answer from Twitter: {type(exc).__name__}")
+        return _outcome(reply.kind, response)
+
+
+def _outcome(kind: MessageKind, response: httpx2.Response) -> SendOutcome:
+    status = response.status_code
+    detail = _detail(response)
+    if status == HTTP_CREATED:
+        data = response.json()["data"]
+        return Sent(str(data["id"] if kind is MessageKind.TWEET else data["dm_event_id"]))
+    if status == HTTP_TOO_MANY:
+        reset = response.headers.get("x-rate-limit-reset")
+        return RateLimited(float(reset) if reset else time.time() + 60)
+    if status >= HTTP_SERVER_ERROR:
+        return Retryable(f"{status}: {detail}")
+    if status == HTTP_UNAUTHORIZED:
+        return Refused(status, "channel_deauthorized", detail)
+    if status == HTTP_FORBIDDEN:
+        duplicate = "duplicate" in detail.lower()
+        return Refused(status, "duplicate_content" if duplicate else "not_allowed", detail)
+    return Refused(status, "invalid_request", f"{status}: {detail}")
+
+
+def _detail(response: httpx2.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:300]
+    if isinstance(body, dict):
+        if "detail" in body:
+            return str(body["detail"])
+        errors = body.get("errors")
+        if isinstance(errors, list) and errors:
+            return str(errors[0].get("message", errors[0]))
+    return str(body)[:300]

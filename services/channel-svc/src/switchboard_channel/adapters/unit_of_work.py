@@ -1,0 +1,279 @@
+"""One database transaction with what a handler needs (SQLAlchemy Core)."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from switchboard_channel.adapters import tables
+from switchboard_channel.domain.channel import AutoResolve, Channel, Settings
+from switchboard_channel.domain.delivery import DeliveryState
+from switchboard_contracts.enums import ChannelStatus
+from switchboard_contracts.envelope import Event
+from switchboard_contracts.topics import Topic
+from switchboard_platform.db.idempotency import first_delivery
+from switchboard_platform.db.outbox import enqueue
+
+
+@dataclass(frozen=True)
+class OAuthState:
+    state: str
+    org_id: uuid.UUID
+    user_id: uuid.UUID
+    channel_id: uuid.UUID | None
+    request_token: str
+    request_token_secret_encrypted: bytes
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Delivery:
+    message_id: uuid.UUID
+    state: DeliveryState
+    attempts: int
+    not_before: datetime | None
+    sending_since: datetime | None
+
+
+class UnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def __aenter__(self) -> Self:
+        self.session = self._sessions()
+        await self.session.begin()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                await self.session.commit()
+            else:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def first_delivery(self, consumer: str, event_id: uuid.UUID) -> bool:
+        return await first_delivery(
+            self.session, tables.processed_events, consumer=consumer, event_id=event_id
+        )
+
+    async def publish(self, topic: Topic, event: Event[Any], *, key: str) -> None:
+        await enqueue(self.session, tables.outbox, topic, event, key=key)
+
+    # channels ------------------------------------------------------------------------------
+    async def channel(self, org_id: uuid.UUID, channel_id: uuid.UUID) -> Channel | None:
+        """The channel, locked for the transaction; None when unknown in this organization."""
+        c = tables.channels.c
+        row = (
+            await self.session.execute(
+                select(tables.channels)
+                .where(c.id == channel_id, c.org_id == org_id)
+                .with_for_update()
+            )
+        ).first()
+        return None if row is None else _channel(row)
+
+    async def channel_by_account(self, org_id: uuid.UUID, account_id: str) -> Channel | None:
+        c = tables.channels.c
+        row = (
+            await self.session.execute(
+                select(tables.channels)
+                .where(c.org_id == org_id, c.twitter_account_id == account_id)
+                .with_for_update()
+            )
+        ).first()
+        return None if row is None else _channel(row)
+
+    async def channels_of_account(self, account_id: str) -> list[Channel]:
+        c = tables.channels.c
+        rows = await self.session.execute(
+            select(tables.channels)
+            .where(c.twitter_account_id == account_id)
+            .order_by(c.id)
+            .with_for_update()
+        )
+        return [_channel(row) for row in rows]
+
+    async def channels_in_org(self, org_id: uuid.UUID) -> list[Channel]:
+        c = tables.channels.c
+        rows = await self.session.execute(
+            select(tables.channels).where(c.org_id == org_id).order_by(c.display_name, c.id)
+        )
+        return [_channel(row) for row in rows]
+
+    async def credentials(self, channel_id: uuid.UUID) -> bytes | None:
+        value = await self.session.scalar(
+            select(tables.channels.c.credentials_encrypted).where(
+                tables.channels.c.id == channel_id
+            )
+        )
+        return None if value is None else bytes(value)
+
+    async def add_channel(self, channel: Channel, credentials: bytes) -> None:
+        await self.session.execute(
+            insert(tables.channels).values(
+                **_values(channel),
+                credentials_encrypted=credentials,
+                created_at=channel.updated_at,
+            )
+        )
+
+    async def save_channel(
+        self, channel: Channel, *, credentials: bytes | None = None, wipe_credentials: bool = False
+    ) -> None:
+        values = _values(channel)
+        if credentials is not None:
+            values["credentials_encrypted"] = credentials
+        if wipe_credentials:
+            values["credentials_encrypted"] = None
+            values["webhook_subscribed"] = False
+        await self.session.execute(
+            update(tables.channels).where(tables.channels.c.id == channel.id).values(values)
+        )
+
+    async def mark_subscribed(self, channel_id: uuid.UUID, *, subscribed: bool) -> None:
+        await self.session.execute(
+            update(tables.channels)
+            .where(tables.channels.c.id == channel_id)
+            .values(webhook_subscribed=subscribed)
+        )
+
+    async def webhook_subscribed(self, channel_id: uuid.UUID) -> bool:
+        value = await self.session.scalar(
+            select(tables.channels.c.webhook_subscribed).where(tables.channels.c.id == channel_id)
+        )
+        return bool(value)
+
+    # OAuth state ---------------------------------------------------------------------------
+    async def add_oauth_state(self, state: OAuthState) -> None:
+        await self.session.execute(
+            insert(tables.oauth_states).values(
+                state=state.state,
+                org_id=state.org_id,
+                user_id=state.user_id,
+                channel_id=state.channel_id,
+                request_token=state.request_token,
+                request_token_secret_encrypted=state.request_token_secret_encrypted,
+                expires_at=state.expires_at,
+            )
+        )
+
+    async def take_oauth_state(self, state: str) -> OAuthState | None:
+        """Remove and return the state (single use): a second callback finds nothing."""
+        s = tables.oauth_states
+        row = (
+            await self.session.execute(delete(s).where(s.c.state == state).returning(*s.c))
+        ).first()
+        if row is None:
+            return None
+        return OAuthState(
+            state=row.state,
+            org_id=row.org_id,
+            user_id=row.user_id,
+            channel_id=row.channel_id,
+            request_token=row.request_token,
+            request_token_secret_encrypted=bytes(row.request_token_secret_encrypted),
+            expires_at=row.expires_at,
+        )
+
+    async def purge_expired_states(self, now: datetime) -> None:
+        s = tables.oauth_states
+        await self.session.execute(delete(s).where(s.c.expires_at < now))
+
+    # deliveries ----------------------------------------------------------------------------
+    async def delivery(self, message_id: uuid.UUID) -> Delivery | None:
+        d = tables.deliveries.c
+        row = (
+            await self.session.execute(
+                select(tables.deliveries).where(d.message_id == message_id).with_for_update()
+            )
+        ).first()
+        if row is None:
+            return None
+        return Delivery(
+            message_id=row.message_id,
+            state=DeliveryState(row.state),
+            attempts=row.attempts,
+            not_before=row.not_before,
+            sending_since=row.sending_since,
+        )
+
+    async def add_delivery(
+        self,
+        *,
+        message_id: uuid.UUID,
+        org_id: uuid.UUID,
+        channel_id: uuid.UUID,
+        conversation_id: uuid.UUID,
+        at: datetime,
+    ) -> None:
+        await self.session.execute(
+            insert(tables.deliveries).values(
+                message_id=message_id,
+                org_id=org_id,
+                channel_id=channel_id,
+                conversation_id=conversation_id,
+                state=DeliveryState.PENDING.value,
+                attempts=0,
+                created_at=at,
+                updated_at=at,
+            )
+        )
+
+    async def update_delivery(self, message_id: uuid.UUID, at: datetime, **values: Any) -> None:
+        await self.session.execute(
+            update(tables.deliveries)
+            .where(tables.deliveries.c.message_id == message_id)
+            .values(updated_at=at, **values)
+        )
+
+
+def _values(channel: Channel) -> dict[str, Any]:
+    settings = channel.settings
+    return {
+        "id": channel.id,
+        "org_id": channel.org_id,
+        "twitter_account_id": channel.twitter_account_id,
+        "handle": channel.handle,
+        "name": channel.name,
+        "display_name": settings.display_name,
+        "status": channel.status.value,
+        "auto_ownership": settings.auto_ownership,
+        "auto_resolve_enabled": settings.auto_resolve.enabled,
+        "auto_resolve_new_seconds": settings.auto_resolve.new_after_seconds,
+        "auto_resolve_pending_seconds": settings.auto_resolve.pending_after_seconds,
+        "revision": channel.revision,
+        "updated_at": channel.updated_at,
+    }
+
+
+def _channel(row: Any) -> Channel:
+    return Channel(
+        id=row.id,
+        org_id=row.org_id,
+        twitter_account_id=row.twitter_account_id,
+        handle=row.handle,
+        name=row.name,
+        settings=Settings(
+            display_name=row.display_name,
+            auto_ownership=row.auto_ownership,
+            auto_resolve=AutoResolve(
+                enabled=row.auto_resolve_enabled,
+                new_after_seconds=row.auto_resolve_new_seconds,
+                pending_after_seconds=row.auto_resolve_pending_seconds,
+            ),
+        ),
+        status=ChannelStatus(row.status),
+        revision=row.revision,
+        updated_at=row.updated_at,
+    )

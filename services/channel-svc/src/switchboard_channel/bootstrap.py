@@ -1,0 +1,144 @@
+"""The composition root of channel-svc: the only place that builds and wires things."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from functools import partial
+
+import httpx
+import httpx2
+from fastapi import FastAPI
+from pydantic import SecretStr
+from sqlalchemy import text
+
+from switchboard_channel.adapters import tables
+from switchboard_channel.adapters.access import AccessDirectory, HttpAccessDirectory
+from switchboard_channel.adapters.crypto import CredentialCipher
+from switchboard_channel.adapters.reconcile import NoReconciler, Reconciler, SimulatorReconciler
+from switchboard_channel.adapters.twitter import TwitterApi
+from switchboard_channel.adapters.unit_of_work import UnitOfWork
+from switchboard_channel.entrypoints.consumers import subscriptions
+from switchboard_channel.entrypoints.http import channels, deps
+from switchboard_channel.service_layer.context import ChannelContext, DeliveryPolicy
+from switchboard_channel.settings import ChannelSettings
+from switchboard_platform.auth.http import install_auth
+from switchboard_platform.auth.verifier import build_verifier
+from switchboard_platform.db.engine import create_engine, session_factory
+from switchboard_platform.db.outbox import OutboxRelay
+from switchboard_platform.http.app import create_app as create_service_app
+from switchboard_platform.kafka.broker import EventPublisher, build_broker
+from switchboard_platform.lifecycle import running
+from switchboard_platform.logs import configure_logging
+from switchboard_platform.settings import DatabaseSettings
+
+SERVICE = "channel-svc"
+
+
+def create_app(
+    settings: ChannelSettings | None = None,
+    *,
+    twitter_transport: httpx2.AsyncBaseTransport | None = None,
+    access: AccessDirectory | None = None,
+) -> FastAPI:
+    """`twitter_transport` and `access` let tests put the simulator and access-svc in
+    process; by default both are reached over the network at their configured URLs."""
+    settings = settings or ChannelSettings()
+    engine = create_engine(settings.database.url, pool_size=settings.database.pool_size)
+    broker = build_broker(settings.kafka, client_id=SERVICE)
+    publisher = EventPublisher(broker, settings.kafka)
+    context = build_context(
+        settings,
+        unit_of_work=partial(UnitOfWork, session_factory(engine)),
+        twitter_transport=twitter_transport,
+        access=access,
+    )
+    for subscription in subscriptions(
+        context=context, publisher=publisher, group_id=settings.consumer_group, service=SERVICE
+    ):
+        subscription.register(broker)
+    relay = OutboxRelay(engine, tables.outbox, publisher)
+    verifier = build_verifier(settings.auth)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        configure_logging(service=SERVICE, level=settings.log_level, fmt=settings.log_format)
+        try:
+            async with running(broker, [relay]):
+                yield
+        finally:
+            await context.access.aclose()
+            await verifier.aclose()
+            await engine.dispose()
+
+    async def database_ready() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def kafka_ready() -> bool:
+        return await broker.ping(timeout=2.0)
+
+    app = create_service_app(
+        title="Switchboard channel-svc",
+        description="Twitter channels: the OAuth connect flow, encrypted credentials, settings, "
+        "the channel selector, and sending replies. Publishes channels.v1 and "
+        "replies.results.v1; consumes replies.requested.v1 and twitter.activity.v1.",
+        lifespan=lifespan,
+        checks={"database": database_ready, "kafka": kafka_ready},
+    )
+    install_auth(app, verifier)
+    deps.install(app, context)
+    app.include_router(channels.router)
+    return app
+
+
+def build_context(
+    settings: ChannelSettings,
+    *,
+    unit_of_work: Callable[[], UnitOfWork],
+    twitter_transport: httpx2.AsyncBaseTransport | None = None,
+    access: AccessDirectory | None = None,
+) -> ChannelContext:
+    reconciler: Reconciler = (
+        SimulatorReconciler(settings.twitter_api_url, transport=twitter_transport)
+        if settings.reconcile == "simulator"
+        else NoReconciler()
+    )
+    return ChannelContext(
+        unit_of_work=unit_of_work,
+        cipher=CredentialCipher(settings.credential_keys),
+        twitter=TwitterApi(
+            api_url=settings.twitter_api_url,
+            web_url=settings.twitter_web_url,
+            consumer_key=settings.consumer_key,
+            consumer_secret=settings.consumer_secret,
+            timeout=settings.twitter_timeout_seconds,
+            transport=twitter_transport,
+        ),
+        access=access
+        or HttpAccessDirectory(
+            settings.access_url,
+            client=httpx.AsyncClient(base_url=settings.access_url, timeout=5.0),
+        ),
+        reconciler=reconciler,
+        public_url=settings.public_url,
+        webhook_url=settings.webhook_url,
+        oauth_state_ttl_seconds=settings.oauth_state_ttl_seconds,
+        delivery=DeliveryPolicy(
+            max_attempts=settings.send_max_attempts,
+            backoff_seconds=settings.send_backoff_seconds,
+            rate_limit_inline_wait_seconds=settings.rate_limit_inline_wait_seconds,
+        ),
+    )
+
+
+# A syntactically valid Fernet key that encrypts nothing: the OpenAPI app never starts.
+_PLACEHOLDER_KEY = "A" * 43 + "="
+
+
+def openapi_app() -> FastAPI:
+    """The app with placeholder settings, for the committed OpenAPI document."""
+    return create_app(
+        ChannelSettings(
+            database=DatabaseSettings(url="postgresql+psycopg://placeholder@/x"),
+            credential_keys=SecretStr(_PLACEHOLDER_KEY),
+        )
+    )

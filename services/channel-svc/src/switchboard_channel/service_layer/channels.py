@@ -1,0 +1,147 @@
+"""Channel settings (admins) and the channel selector (everyone, via access-svc)."""
+
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+from switchboard_channel.adapters.access import AccessUnavailableError
+from switchboard_channel.domain.channel import AutoResolve, Channel, ChannelError
+from switchboard_channel.service_layer.context import ChannelContext
+from switchboard_channel.service_layer.errors import (
+    InvalidError,
+    UpstreamError,
+    admins_only,
+    channel_not_found,
+)
+from switchboard_channel.service_layer.published_events import TOPIC, snapshot
+from switchboard_contracts.enums import ActorKind, ChannelRole
+from switchboard_contracts.envelope import Actor
+from switchboard_platform.auth.claims import Principal
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SettingsChange:
+    """What a PATCH asks for; None leaves a setting as it is."""
+
+    display_name: str | None = None
+    auto_ownership: bool | None = None
+    auto_resolve_enabled: bool | None = None
+    new_after_seconds: int | None = None
+    pending_after_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class Selectable:
+    channel: Channel
+    role: ChannelRole
+
+
+def _require_admin(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise admins_only()
+
+
+def _actor(principal: Principal) -> Actor:
+    kind = ActorKind.SERVICE if principal.is_service else ActorKind.USER
+    return Actor(kind=kind, id=principal.subject)
+
+
+async def selector(ctx: ChannelContext, principal: Principal, bearer: str) -> list[Selectable]:
+    """The channels the caller can access: all of the organization for an admin (as
+    Supervisor), otherwise what access-svc says for this user."""
+    async with ctx.unit_of_work() as uow:
+        channels = await uow.channels_in_org(principal.org_id)
+    if principal.is_admin:
+        return [Selectable(channel, ChannelRole.SUPERVISOR) for channel in channels]
+    if principal.user_id is None:
+        return []
+    try:
+        accessible = await ctx.access.channels_of(principal.user_id, bearer)
+    except AccessUnavailableError as exc:
+        raise UpstreamError(
+            "access_unavailable", "Channel access cannot be checked right now."
+        ) from exc
+    roles = {item.channel_id: item.role for item in accessible}
+    return [Selectable(c, roles[c.id]) for c in channels if c.id in roles]
+
+
+async def get(
+    ctx: ChannelContext, principal: Principal, channel_id: uuid.UUID
+) -> tuple[Channel, bool]:
+    _require_admin(principal)
+    async with ctx.unit_of_work() as uow:
+        channel = await uow.channel(principal.org_id, channel_id)
+        if channel is None:
+            raise channel_not_found()
+        return channel, await uow.webhook_subscribed(channel_id)
+
+
+async def access_of(
+    ctx: ChannelContext, channel_id: uuid.UUID, bearer: str
+) -> dict[str, Any] | None:
+    return await ctx.access.channel_access(channel_id, bearer)
+
+
+async def update(
+    ctx: ChannelContext, principal: Principal, channel_id: uuid.UUID, change: SettingsChange
+) -> Channel:
+    _require_admin(principal)
+    async with ctx.unit_of_work() as uow:
+        channel = await uow.channel(principal.org_id, channel_id)
+        if channel is None:
+            raise channel_not_found()
+        current = channel.settings
+        wanted = replace(
+            current,
+            display_name=_pick(change.display_name, current.display_name),
+            auto_ownership=_pick(change.auto_ownership, current.auto_ownership),
+            auto_resolve=AutoResolve(
+                enabled=_pick(change.auto_resolve_enabled, current.auto_resolve.enabled),
+                new_after_seconds=_pick(
+                    change.new_after_seconds, current.auto_resolve.new_after_seconds
+                ),
+                pending_after_seconds=_pick(
+                    change.pending_after_seconds, current.auto_resolve.pending_after_seconds
+                ),
+            ),
+        )
+        try:
+            changed = channel.change_settings(wanted, at=ctx.clock())
+        except ChannelError as exc:
+            raise InvalidError(exc.code, str(exc), exc.field) from exc
+        if changed is None:
+            return channel
+        await uow.save_channel(changed)
+        await uow.publish(
+            TOPIC,
+            snapshot(
+                changed, "settings_changed", actor=_actor(principal), correlation_id=uuid.uuid4()
+            ),
+            key=str(changed.id),
+        )
+        return changed
+
+
+async def disconnect(ctx: ChannelContext, principal: Principal, channel_id: uuid.UUID) -> Channel:
+    """Stop using the account: credentials are deleted (re-authorize to connect again)."""
+    _require_admin(principal)
+    async with ctx.unit_of_work() as uow:
+        channel = await uow.channel(principal.org_id, channel_id)
+        if channel is None:
+            raise channel_not_found()
+        changed = channel.disconnect(at=ctx.clock())
+        if changed is None:
+            return channel
+        await uow.save_channel(changed, wipe_credentials=True)
+        await uow.publish(
+            TOPIC,
+            snapshot(changed, "disconnected", actor=_actor(principal), correlation_id=uuid.uuid4()),
+            key=str(changed.id),
+        )
+        return changed
+
+
+def _pick(value: T | None, current: T) -> T:
+    return current if value is None else value

@@ -1,0 +1,213 @@
+"""Connecting a Twitter account: the OAuth 1.0a "Authorize app" flow, then the webhook.
+
+start (admin) -> request token (refused unless `oauth_callback_confirmed`) -> the browser
+goes to Twitter's authorize page -> Twitter redirects to our callback with the token and
+verifier (or `denied`) -> the state is taken (single use, expiring) -> access token ->
+the channel is created (or re-authorized) with a `channels.v1` snapshot in the same
+transaction -> the account is subscribed to the app's webhook.
+"""
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+import sqlalchemy.exc
+
+from switchboard_channel.adapters.twitter import AccessToken, TwitterError
+from switchboard_channel.adapters.unit_of_work import OAuthState
+from switchboard_channel.domain.channel import Change, Channel
+from switchboard_channel.service_layer.context import ChannelContext
+from switchboard_channel.service_layer.errors import (
+    BadRequestError,
+    ConflictError,
+    UpstreamError,
+    admins_only,
+    channel_not_found,
+)
+from switchboard_channel.service_layer.published_events import TOPIC, snapshot
+from switchboard_contracts.enums import ActorKind, ChannelStatus
+from switchboard_contracts.envelope import Actor
+from switchboard_platform.auth.claims import Principal
+from switchboard_platform.logs import get_logger
+
+log = get_logger(__name__)
+CALLBACK_PATH = "/v1/channels/twitter/callback"
+
+
+@dataclass(frozen=True)
+class Authorization:
+    authorization_url: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Connected:
+    channel: Channel
+    change: Change
+    webhook_subscribed: bool
+
+
+async def start(
+    ctx: ChannelContext, principal: Principal, *, channel_id: uuid.UUID | None = None
+) -> Authorization:
+    if not principal.is_admin or principal.user_id is None:
+        raise admins_only()
+    if channel_id is not None:
+        async with ctx.unit_of_work() as uow:
+            if await uow.channel(principal.org_id, channel_id) is None:
+                raise channel_not_found()
+    state = secrets.token_urlsafe(32)
+    callback = f"{ctx.public_url.rstrip('/')}{CALLBACK_PATH}?{urlencode({'state': state})}"
+    try:
+        request_token = await ctx.twitter.request_token(callback)
+    except TwitterError as exc:
+        log.warning("request token failed", error=str(exc))
+        raise UpstreamError(
+            "twitter_unavailable", "Twitter did not start the authorization."
+        ) from exc
+    now = ctx.clock()
+    expires_at = now + timedelta(seconds=ctx.oauth_state_ttl_seconds)
+    async with ctx.unit_of_work() as uow:
+        await uow.purge_expired_states(now)
+        await uow.add_oauth_state(
+            OAuthState(
+                state=state,
+                org_id=principal.org_id,
+                user_id=principal.user_id,
+                channel_id=channel_id,
+                request_token=request_token.token,
+                request_token_secret_encrypted=ctx.cipher.encrypt_text(request_token.token_secret),
+                expires_at=expires_at,
+            )
+        )
+    return Authorization(ctx.twitter.authorization_url(request_token.token), expires_at)
+
+
+async def complete(
+    ctx: ChannelContext,
+    *,
+    state: str,
+    oauth_token: str | None,
+    oauth_verifier: str | None,
+    denied: str | None,
+) -> Connected:
+    async with ctx.unit_of_work() as uow:  # committed at once: the state is used up
+        found = await uow.take_oauth_state(state)
+    if found is None:
+        raise BadRequestError(
+            "invalid_state", "This authorization is unknown or was already used.", "state"
+        )
+    if found.expires_at <= ctx.clock():
+        raise BadRequestError("expired_state", "This authorization has expired; start again.")
+    if denied is not None:
+        raise BadRequestError(
+            "authorization_cancelled",
+            "Authorization cancelled: the Twitter account was not connected.",
+        )
+    if not oauth_token or not oauth_verifier:
+        raise BadRequestError("invalid_callback", "Twitter's answer is incomplete.")
+    if not secrets.compare_digest(oauth_token, found.request_token):
+        raise BadRequestError(
+            "token_mismatch", "Twitter answered for another authorization.", "oauth_token"
+        )
+    try:
+        access = await ctx.twitter.access_token(
+            found.request_token,
+            ctx.cipher.decrypt_text(found.request_token_secret_encrypted),
+            oauth_verifier,
+        )
+    except TwitterError as exc:
+        log.warning("access token failed", error=str(exc))
+        raise UpstreamError(
+            "twitter_refused", "Twitter did not complete the authorization."
+        ) from exc
+    try:
+        channel, change = await _store(ctx, found, access)
+    except sqlalchemy.exc.IntegrityError:  # connected concurrently
+        raise already_connected() from None
+    subscribed = await subscribe(ctx, channel, access)
+    log.info(
+        "channel connected",
+        channel_id=str(channel.id),
+        account_id=channel.twitter_account_id,
+        change=change,
+        webhook_subscribed=subscribed,
+    )
+    return Connected(channel, change, subscribed)
+
+
+def already_connected() -> ConflictError:
+    return ConflictError(
+        "already_connected", "This Twitter account is already a channel of the organization."
+    )
+
+
+async def _store(
+    ctx: ChannelContext, found: OAuthState, access: AccessToken
+) -> tuple[Channel, Change]:
+    now = ctx.clock()
+    credentials = ctx.cipher.encrypt(access.credentials)
+    async with ctx.unit_of_work() as uow:
+        if found.channel_id is not None:
+            existing = await uow.channel(found.org_id, found.channel_id)
+            if existing is None:
+                raise channel_not_found()
+            if existing.twitter_account_id != access.user_id:
+                raise ConflictError(
+                    "wrong_account",
+                    f"This channel is @{existing.handle}; Twitter authorized "
+                    f"@{access.screen_name}.",
+                )
+        else:
+            existing = await uow.channel_by_account(found.org_id, access.user_id)
+            if existing is not None and existing.status is ChannelStatus.CONNECTED:
+                raise already_connected()
+        change: Change
+        if existing is None:
+            channel = Channel.connect(
+                channel_id=uuid.uuid4(),
+                org_id=found.org_id,
+                twitter_account_id=access.user_id,
+                handle=access.screen_name,
+                # The access token names the handle only; the account's name on Twitter
+                # needs a users lookup (not simulated): the handle stands in for it.
+                name=access.screen_name,
+                at=now,
+            )
+            change = "connected"
+            await uow.add_channel(channel, credentials)
+        else:
+            channel = existing.reauthorize(handle=access.screen_name, at=now)
+            change = "reauthorized"
+            await uow.save_channel(channel, credentials=credentials)
+        await uow.publish(
+            TOPIC,
+            snapshot(
+                channel,
+                change,
+                actor=Actor(kind=ActorKind.USER, id=str(found.user_id)),
+                correlation_id=uuid.uuid4(),
+            ),
+            key=str(channel.id),
+        )
+    return channel, change
+
+
+async def subscribe(ctx: ChannelContext, channel: Channel, access: AccessToken) -> bool:
+    """Subscribe the account to the app's webhook; a failure is logged and shown, and
+    re-authorizing tries again (the channel itself is connected either way)."""
+    if ctx.webhook_url is None:
+        return False
+    try:
+        webhook_id = await ctx.twitter.ensure_webhook(ctx.webhook_url)
+        subscribed = await ctx.twitter.subscribe(webhook_id, access.credentials)
+    except Exception as exc:  # noqa: BLE001 - any failure leaves the channel unsubscribed
+        log.warning(
+            "webhook subscription failed", channel_id=str(channel.id), error=type(exc).__name__
+        )
+        subscribed = False
+    async with ctx.unit_of_work() as uow:
+        await uow.mark_subscribed(channel.id, subscribed=subscribed)
+    return subscribed

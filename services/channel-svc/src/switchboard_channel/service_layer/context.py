@@ -1,0 +1,36 @@
+"""What the handlers work with, built once in `bootstrap`."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from switchboard_channel.adapters.access import AccessDirectory
+from switchboard_channel.adapters.crypto import CredentialCipher
+from switchboard_channel.adapters.reconcile import Reconciler
+from switchboard_channel.adapters.twitter import TwitterApi
+from switchboard_channel.adapters.unit_of_work import UnitOfWork
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    max_attempts: int = 5
+    backoff_seconds: float = 0.5
+    rate_limit_inline_wait_seconds: float = 60.0
+
+
+@dataclass
+class ChannelContext:
+    unit_of_work: Callable[[], UnitOfWork]
+    cipher: CredentialCipher
+    twitter: TwitterApi
+    access: AccessDirectory
+    reconciler: Reconciler
+    public_url: str
+    webhook_url: str | None
+    oauth_state_ttl_seconds: int = 600
+    delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+    clock: Callable[[], datetime] = utc_now

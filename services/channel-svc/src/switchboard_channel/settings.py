@@ -1,0 +1,66 @@
+"""channel-svc configuration (environment prefix `SB_CHANNEL_`; shared names unprefixed).
+
+Secrets (the Twitter app's consumer secret, the credential encryption keys) are
+`SecretStr`: they never show in a repr, a log line or an error.
+"""
+
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from switchboard_platform.auth.settings import AuthSettings
+from switchboard_platform.settings import DatabaseSettings, ServiceSettings
+
+LOCAL_TWITTER = "http://127.0.0.1:8010"
+
+
+class ChannelSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="SB_CHANNEL_", extra="ignore")
+
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    consumer_group: str = "channel-svc"
+    host: str = "127.0.0.1"
+    port: int = 8002
+
+    public_url: str = Field(
+        default="http://127.0.0.1:8002",
+        description="Where browsers reach this service: the OAuth callback is built on it",
+    )
+    access_url: str = Field(
+        default="http://127.0.0.1:8001", description="access-svc's API (the channel selector)"
+    )
+    # Twitter: the API, and the web host of the authorize page (the same for the simulator).
+    twitter_api_url: str = LOCAL_TWITTER
+    twitter_web_url: str = LOCAL_TWITTER
+    consumer_key: str = "local-dev-consumer-key"
+    consumer_secret: SecretStr = SecretStr("local-dev-consumer-secret")
+    webhook_url: str | None = Field(
+        default=None,
+        description="The public Account Activity webhook (ingest-svc's /webhooks/twitter); "
+        "unset: connected accounts are not subscribed",
+    )
+    credential_keys: SecretStr = Field(
+        description="Fernet keys, comma-separated: the first encrypts, all decrypt (rotation)"
+    )
+    oauth_state_ttl_seconds: int = Field(default=600, gt=0)
+    twitter_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    # Outbound delivery.
+    send_max_attempts: int = Field(
+        default=5, ge=1, description="Sends tried on 5xx before giving up"
+    )
+    send_backoff_seconds: float = Field(default=0.5, ge=0)
+    rate_limit_inline_wait_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="Longest wait for a rate-limit reset inside one delivery attempt (below "
+        "the consumer's max.poll.interval); longer resets are waited out in slices",
+    )
+    reconcile: Literal["none", "simulator"] = Field(
+        default="none",
+        description="How an interrupted send is checked: `none` reports it failed "
+        "(gave_up_retrying) rather than risk a second send; `simulator` asks the local "
+        "simulator's control API what the account sent",
+    )
