@@ -21,8 +21,10 @@ COPY libs/twitter-simulator/pyproject.toml libs/twitter-simulator/pyproject.toml
 COPY services/ingest-svc/pyproject.toml services/ingest-svc/pyproject.toml
 COPY services/conversation-svc/pyproject.toml services/conversation-svc/pyproject.toml
 COPY services/access-svc/pyproject.toml services/access-svc/pyproject.toml
+COPY services/channel-svc/pyproject.toml services/channel-svc/pyproject.toml
 # The services only: not the test plugin nor the Twitter simulator.
-ARG SERVICES="--package switchboard-ingest --package switchboard-conversation --package switchboard-access"
+ARG SERVICES="--package switchboard-ingest --package switchboard-conversation \
+--package switchboard-access --package switchboard-channel"
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --locked --no-dev ${SERVICES} --no-install-workspace
 # Then the workspace itself, installed as regular (non-editable) packages.

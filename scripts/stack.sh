@@ -15,8 +15,22 @@ export SB_INGEST_TWITTER_CONSUMER_SECRET="${SB_INGEST_TWITTER_CONSUMER_SECRET:-l
 # Without real Twitter credentials the local Twitter simulator stands in, with the same app.
 export SB_TWITTER_SIM_CONSUMER_SECRET="${SB_TWITTER_SIM_CONSUMER_SECRET:-${SB_INGEST_TWITTER_CONSUMER_SECRET}}"
 
+# Local-only secrets, made once and kept in the run dir so tokens and stored credentials
+# survive restarts. Production takes them from its secret store (deploy/README.md).
+SECRETS_DIR="${SB_RUN_DIR:-$(pwd)/.run}/secrets"
+local_secret() { # name, python expression printing a new value
+  mkdir -p "${SECRETS_DIR}" && chmod 700 "${SECRETS_DIR}"
+  [[ -s "${SECRETS_DIR}/$1" ]] || (umask 077 && "${PYTHON}" -c "$2" >"${SECRETS_DIR}/$1")
+  cat "${SECRETS_DIR}/$1"
+}
+FERNET_KEY='from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'
+EC_KEY='from cryptography.hazmat.primitives.asymmetric import ec; from cryptography.hazmat.primitives import serialization as s
+print(ec.generate_private_key(ec.SECP256R1()).private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()).decode())'
+
 # name|module and arguments|port|its variable|database (empty: none)
 SERVICES=(
+  "access-svc|switchboard_access serve|${SB_ACCESS_PORT:-8001}|SB_ACCESS_PORT|switchboard_access"
+  "channel-svc|switchboard_channel serve|${SB_CHANNEL_PORT:-8002}|SB_CHANNEL_PORT|switchboard_channel"
   "conversation-svc|switchboard_conversation serve|${SB_CONVERSATION_PORT:-8004}|SB_CONVERSATION_PORT|switchboard_conversation"
   "ingest-svc|switchboard_ingest|${SB_INGEST_PORT:-8003}|SB_INGEST_PORT|"
   "twitter-sim|switchboard_twitter_sim|${SB_TWITTER_SIM_PORT:-8010}|SB_TWITTER_SIM_PORT|"
@@ -66,10 +80,21 @@ wait_ready() {
   return 1
 }
 
+local_configuration() {
+  # access-svc signs local tokens (the development issuer: never on in production).
+  export SB_ACCESS_DEV_ISSUER="${SB_ACCESS_DEV_ISSUER:-true}"
+  SB_ACCESS_DEV_ISSUER_KEY="${SB_ACCESS_DEV_ISSUER_KEY:-$(local_secret dev-issuer-key.pem "${EC_KEY}")}"
+  SB_CHANNEL_CREDENTIAL_KEYS="${SB_CHANNEL_CREDENTIAL_KEYS:-$(local_secret credential-key "${FERNET_KEY}")}"
+  export SB_ACCESS_DEV_ISSUER_KEY SB_CHANNEL_CREDENTIAL_KEYS
+  export SB_CHANNEL_WEBHOOK_URL="${SB_CHANNEL_WEBHOOK_URL:-http://127.0.0.1:${SB_INGEST_PORT:-8003}/webhooks/twitter}"
+  export SB_CHANNEL_RECONCILE="${SB_CHANNEL_RECONCILE:-simulator}"
+}
+
 cmd_up() {
   scripts/bootstrap.sh
   deploy/infra.sh up
   eval "$(deploy/infra.sh env)"
+  local_configuration
   mkdir -p "${RUN_DIR}"
   local spec
   for spec in "${SERVICES[@]}"; do start_service "${spec}"; done

@@ -68,6 +68,19 @@ SERVICES = (
         public=True,
         callers=("conversation-svc", "channel-svc"),
     ),
+    Service(
+        "channel-svc",
+        "switchboard_channel",
+        8002,
+        "SB_CHANNEL_",
+        database="channel",
+        serve_args=("serve",),
+        public=True,  # admins' API and the OAuth callback
+        secrets={
+            "SB_CHANNEL_CREDENTIAL_KEYS": ("switchboard-credential-keys", "keys"),
+            "SB_CHANNEL_CONSUMER_SECRET": ("switchboard-twitter-app", "consumer-secret"),
+        },
+    ),
 )
 
 
