@@ -1,10 +1,13 @@
 """The composition root of ingest-svc: the only place that builds and wires things."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from switchboard_ingest.adapters.broker import BoundedPublisher, KafkaConnection
 from switchboard_ingest.context import IngestContext
 from switchboard_ingest.entrypoints import webhooks
 from switchboard_ingest.settings import IngestSettings
@@ -20,26 +23,41 @@ def create_app(
 ) -> FastAPI:
     """Build the app; pass `publisher` to run it without a broker (unit tests)."""
     settings = settings or IngestSettings()
-    broker = None
+    connection = None
     if publisher is None:
         broker = build_broker(settings.kafka, client_id=SERVICE)
-        publisher = EventPublisher(broker, settings.kafka)
+        connection = KafkaConnection(
+            broker,
+            settings.kafka.bootstrap_servers,
+            probe_timeout=settings.kafka_probe_timeout_seconds,
+        )
+        publisher = BoundedPublisher(
+            EventPublisher(broker, settings.kafka),
+            timeout=settings.publish_timeout_seconds,
+            connected=lambda: connection.connected,
+        )
+    else:
+        publisher = BoundedPublisher(publisher, timeout=settings.publish_timeout_seconds)
     context = IngestContext(settings=settings, publisher=publisher)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(service=SERVICE, level=settings.log_level, fmt=settings.log_format)
         app.state.context = context
-        if broker is not None:
-            await broker.start()
+        # Kafka being down must not keep the edge from answering: it starts, says 503 to
+        # deliveries and "unavailable" on /readyz, and connects as soon as Kafka answers.
+        connecting = asyncio.create_task(connection.run()) if connection else None
         try:
             yield
         finally:
-            if broker is not None:
-                await broker.stop()
+            if connecting is not None and connection is not None:
+                connecting.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await connecting
+                await connection.stop()
 
     async def kafka_ready() -> bool:
-        return broker is None or await broker.ping(timeout=2.0)
+        return connection is None or await connection.ready()
 
     app = create_service_app(
         title="Switchboard ingest-svc",

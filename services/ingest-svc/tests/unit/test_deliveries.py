@@ -119,7 +119,7 @@ def test_retweets_are_ignored() -> None:
         ({"tweet_create_events": []}, "for_user_id"),
         ({"for_user_id": "12a", "tweet_create_events": []}, "for_user_id"),
         ({"for_user_id": "1", "tweet_create_events": "x"}, "not a list"),
-        ({"for_user_id": "1", "tweet_create_events": [{"id_str": "1"}]}, "lacks a valid field"),
+        ({"for_user_id": "1", "tweet_create_events": [{"id_str": "1"}]}, "user is not an object"),
         (
             {
                 "for_user_id": "1",
@@ -127,7 +127,7 @@ def test_retweets_are_ignored() -> None:
                     {"id_str": "1", "created_at": "yesterday", "text": "x", "user": {"id_str": "2"}}
                 ],
             },
-            "lacks a valid field",
+            "not a valid time",
         ),
     ],
 )

@@ -51,6 +51,11 @@ class TweetReceivedPayload(ContractModel):
     quoted_tweet_id: TwitterId | None = None
     from_account: bool
     media: tuple[MediaRef, ...] = ()
+    user_has_blocked: bool | None = Field(
+        default=None,
+        description="Twitter's user_has_blocked on a mention: whether the account blocks the "
+        "author; null when Twitter did not say",
+    )
 
 
 class DirectMessageReceivedPayload(ContractModel):
@@ -82,8 +87,16 @@ class AppRevokedPayload(ContractModel):
 class TweetFavoritedPayload(ContractModel):
     account_id: TwitterId
     tweet_id: TwitterId
-    user: TwitterUser
+    user: TwitterUser = Field(description="Who liked the tweet")
     favorited_at: AwareDatetime
+    customer_id: TwitterId | None = Field(
+        default=None,
+        description="The other party: who liked the account's tweet, or whose tweet the "
+        "account liked; null when the account liked its own tweet",
+    )
+    from_account: bool | None = Field(
+        default=None, description="The account itself liked the tweet"
+    )
 
 
 class UserFollowedPayload(ContractModel):
@@ -92,6 +105,12 @@ class UserFollowedPayload(ContractModel):
     source: TwitterUser
     target: TwitterUser
     occurred_at: AwareDatetime
+    customer_id: TwitterId | None = Field(
+        default=None, description="The other party: the user who is not the account"
+    )
+    from_account: bool | None = Field(
+        default=None, description="The account itself followed or unfollowed someone"
+    )
 
 
 class TweetReceived(Event[TweetReceivedPayload]):
