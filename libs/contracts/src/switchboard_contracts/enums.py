@@ -29,6 +29,22 @@ class ChannelRole(StrEnum):
 _ROLE_RANK = {ChannelRole.VIEWER: 1, ChannelRole.CONTRIBUTOR: 2, ChannelRole.SUPERVISOR: 3}
 
 
+class ChannelAction(StrEnum):
+    """What a user can do on a channel; access-svc's check API decides each one.
+
+    Which channel role allows which action is access-svc's rule (DOMAIN.md, "Access to a
+    channel and roles"); this is only the vocabulary callers and the check API share.
+    """
+
+    READ = "read"  # see the channel in the selector, read its conversations and messages
+    MOVE = "move"  # move a conversation to Pending or Resolved
+    LABEL = "label"  # add and remove tags, notes, topics
+    REPLY = "reply"  # reply to the customer
+    TAKE_OWNERSHIP = "take_ownership"  # take ownership for oneself
+    ASSIGN_OWNERSHIP = "assign_ownership"  # assign or remove another agent's ownership
+    VIEW_REPORTS = "view_reports"  # see the channel's reports
+
+
 class PrincipalKind(StrEnum):
     """Who a channel grant is given to."""
 

@@ -1,0 +1,26 @@
+"""`python -m switchboard_access [migrate|serve]`."""
+
+import argparse
+from pathlib import Path
+
+from switchboard_access.bootstrap import create_app
+from switchboard_access.settings import AccessSettings
+from switchboard_platform.db.migrations import upgrade
+from switchboard_platform.http.serve import serve
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="switchboard_access")
+    parser.add_argument("command", choices=["migrate", "serve"], nargs="?", default="serve")
+    args = parser.parse_args()
+    settings = AccessSettings()
+    if args.command == "migrate":
+        upgrade(MIGRATIONS, settings.database.url)
+        return
+    serve(create_app(settings), host=settings.host, port=settings.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""One database transaction with the repositories a handler needs."""
+
+import uuid
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from switchboard_access.adapters import tables
+from switchboard_access.adapters.access_queries import AccessQueries
+from switchboard_access.adapters.channels import Channels
+from switchboard_access.adapters.grants import Grants
+from switchboard_access.adapters.teams import Teams
+from switchboard_access.adapters.users import Users
+from switchboard_contracts.envelope import Event
+from switchboard_contracts.topics import ACCESS
+from switchboard_platform.db.outbox import enqueue
+
+
+class UnitOfWork:
+    """`async with uow:` opens a transaction; it commits when the block ends cleanly.
+
+    Made from an autocommit session factory, it only reads (each statement its own
+    snapshot, no BEGIN/COMMIT round trips): what the check API uses.
+    """
+
+    users: Users
+    teams: Teams
+    grants: Grants
+    channels: Channels
+    access: AccessQueries
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], *, read_only: bool = False
+    ) -> None:
+        self._sessions = sessions
+        self._read_only = read_only
+
+    async def __aenter__(self) -> Self:
+        self.session = self._sessions()
+        await self.session.begin()
+        self.users = Users(self.session)
+        self.teams = Teams(self.session)
+        self.grants = Grants(self.session)
+        self.channels = Channels(self.session)
+        self.access = AccessQueries(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                await self.session.commit()
+            else:
+                await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def ensure_organization(self, org_id: uuid.UUID) -> None:
+        """Organizations come from the identity provider: a row appears on first use."""
+        await self.session.execute(
+            insert(tables.organizations).values(id=org_id).on_conflict_do_nothing()
+        )
+
+    async def publish(self, event: Event[Any]) -> None:
+        """Add an `access.v1` event to the outbox, in this transaction (key: organization)."""
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work publishes nothing")
+        if event.org_id is None:
+            raise ValueError("access.v1 events carry their organization")
+        await enqueue(self.session, tables.outbox, ACCESS, event, key=str(event.org_id))

@@ -1,0 +1,89 @@
+"""What routes depend on: a unit of work per request, the caller, the error responses."""
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from switchboard_access.adapters.unit_of_work import UnitOfWork
+from switchboard_access.service_layer.errors import (
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    RefusedError,
+)
+from switchboard_contracts.errors import ErrorBody
+from switchboard_platform.http.errors import error_response
+
+_STATUS: dict[type[RefusedError], int] = {
+    NotFoundError: 404,
+    ConflictError: 409,
+    ForbiddenError: 403,
+}
+
+
+@dataclass(frozen=True)
+class AccessContext:
+    sessions: async_sessionmaker[AsyncSession]
+    reading_sessions: async_sessionmaker[AsyncSession]  # autocommit: no transaction
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
+
+    def reading(self) -> UnitOfWork:
+        return UnitOfWork(self.reading_sessions, read_only=True)
+
+
+def install(app: FastAPI, context: AccessContext) -> None:
+    app.state.access = context
+
+    @app.exception_handler(RefusedError)
+    async def _refused(_: Request, exc: RefusedError) -> JSONResponse:
+        status = next(s for kind, s in _STATUS.items() if isinstance(exc, kind))
+        return error_response(
+            ErrorBody(status=status, code=exc.code, message=exc.message, field=exc.field)
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _raced(_: Request, __: IntegrityError) -> JSONResponse:
+        # A concurrent request changed what this one relied on (the database kept the
+        # rules: one team per user, links within one organization); nothing was written.
+        return error_response(
+            ErrorBody(
+                status=409,
+                code="concurrent_change",
+                message="A concurrent change conflicts with this request; try again.",
+            )
+        )
+
+
+def _unit_of_work(request: Request) -> UnitOfWork:
+    context: AccessContext = request.app.state.access
+    return context.unit_of_work()
+
+
+def _reading(request: Request) -> UnitOfWork:
+    context: AccessContext = request.app.state.access
+    return context.reading()
+
+
+Uow = Annotated[UnitOfWork, Depends(_unit_of_work)]
+ReadingUow = Annotated[UnitOfWork, Depends(_reading)]
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The documented error responses of a route (always 401 and 422)."""
+    meaning = {
+        401: "No bearer token, or one that is expired, wrongly signed or for another audience",
+        403: "The caller's role does not allow this",
+        404: "Unknown here, or of another organization (never told apart)",
+        409: "Conflicts with what exists",
+        422: "The request is not valid (the body says which field)",
+    }
+    return {
+        status: {"model": ErrorBody, "description": meaning[status]}
+        for status in sorted({401, 422, *statuses})
+    }
