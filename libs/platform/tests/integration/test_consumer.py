@@ -29,7 +29,11 @@ async def committed_everything(bootstrap: str, topic: str, group: str) -> bool:
     )
     await consumer.start()
     try:
+        # A fresh consumer knows no topics yet: without this the list below is empty and
+        # the comparison vacuously true.
+        await consumer._client.force_metadata_update()  # noqa: SLF001
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        assert partitions, f"no partitions known for {topic}"
         ends = await consumer.end_offsets(partitions)
         committed = {tp: await consumer.committed(tp) or 0 for tp in partitions}
         return bool(committed == ends)
