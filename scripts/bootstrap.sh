@@ -12,5 +12,6 @@ if ! command -v uv >/dev/null 2>&1 || [[ "$(uv --version | cut -d' ' -f2)" != "$
   python3 -m pip install --quiet --disable-pip-version-check --user "uv==${UV_VERSION}" 2>/dev/null \
     || python3 -m pip install --quiet --disable-pip-version-check "uv==${UV_VERSION}"
 fi
-uv sync --all-packages --locked --quiet
+# Precompiled: every service process starts seconds faster (this matters for e2e tests).
+uv sync --all-packages --locked --quiet --compile-bytecode
 echo "bootstrap: workspace synced ($(uv --version))"

@@ -10,6 +10,7 @@ export PATH="${HOME}/.local/bin:${PATH}"
 
 RUN_DIR="${SB_RUN_DIR:-$(pwd)/.run}/services"
 PYTHON="$(pwd)/.venv/bin/python"
+export PYTHONDONTWRITEBYTECODE=  # cache bytecode: faster restarts
 # The Twitter app's consumer secret; a fixed one for local runs (the simulator uses it too).
 export SB_INGEST_TWITTER_CONSUMER_SECRET="${SB_INGEST_TWITTER_CONSUMER_SECRET:-local-dev-consumer-secret}"
 # Without real Twitter credentials the local Twitter simulator stands in, with the same app.

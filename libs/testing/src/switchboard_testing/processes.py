@@ -45,11 +45,16 @@ class RunningService:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
 
+# Service processes cache their bytecode even where the environment says not to
+# (an empty value means unset): restarts in a test then take one second, not five.
+BYTECODE = {"PYTHONDONTWRITEBYTECODE": ""}
+
+
 def run_once(module: str, *args: str, env: Mapping[str, str]) -> None:
     """Run `python -m module args` to completion (e.g. migrations); fail with its output."""
     result = subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", module, *args],
-        env={**os.environ, **env},
+        env={**os.environ, **BYTECODE, **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -74,7 +79,7 @@ def service_process(
     with log_path.open("ab") as log:  # a restarted service appends to its log
         process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", module, *args],
-            env={**os.environ, **env},
+            env={**os.environ, **BYTECODE, **env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
