@@ -107,8 +107,8 @@ async def test_a_requested_reply_goes_out_once_and_its_result_comes_back(
         request(first, "@kafka_customer yes, we are here"),
         request(second, "@kafka_customer what is your order number?"),
     ]
-    for request in requests:
-        await publisher.publish(REPLIES_REQUESTED, request, key=str(conversation_id))
+    for event in requests:
+        await publisher.publish(REPLIES_REQUESTED, event, key=str(conversation_id))
 
     select = results_for({str(first), str(second)})
     seen = await consume_until(
