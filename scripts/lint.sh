@@ -6,7 +6,11 @@ export PATH="${HOME}/.local/bin:${PATH}"
 
 uv run --frozen ruff format --check .
 uv run --frozen ruff check .
-uv run --frozen mypy libs services tests scripts deploy
+# Sources together; each package's tests on their own (every tests/ folder has its conftest).
+uv run --frozen mypy libs/*/src services/*/src scripts deploy tests
+for tests in libs/*/tests services/*/tests; do
+  uv run --frozen mypy "${tests}"
+done
 uv run --frozen python -m switchboard_contracts.export --check
 uv run --frozen python -m switchboard_platform.http.openapi --check
 uv run --frozen python deploy/k8s/generate.py --check

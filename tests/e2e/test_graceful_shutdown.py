@@ -10,63 +10,28 @@ import asyncio
 import signal
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from switchboard_contracts.topics import CHANNELS, CONVERSATIONS, TWITTER_ACTIVITY
-from switchboard_platform.kafka.broker import EventPublisher, OutgoingRecord, build_broker, encode
-from switchboard_platform.settings import KafkaSettings
+from switchboard_platform.kafka.broker import EventPublisher, OutgoingRecord, encode
 from switchboard_testing.builders import channel_snapshot, tweet_received
 from switchboard_testing.kafka import consume_until, read_all
-from switchboard_testing.processes import RunningService, free_port, run_once, service_process
+from switchboard_testing.processes import RunningService
 
 pytestmark = pytest.mark.e2e
+# Topics are shared by the session's tests: count only this test's organization.
+OURS_MESSAGES = (
+    "SELECT count({}) FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+    " WHERE c.org_id = :org"
+)
 
 TWEETS = 300
 ACCOUNT = "3000000000000000001"
-
-
-@pytest.fixture
-def start_conversation_svc(
-    kafka_bootstrap_servers: str, topic_prefix: str, fresh_database_url: str, tmp_path: Path
-) -> Callable[[], AbstractContextManager[RunningService]]:
-    port = free_port()
-    env = {
-        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
-        "KAFKA_TOPIC_PREFIX": topic_prefix,
-        "DATABASE_URL": fresh_database_url,
-        "SB_CONVERSATION_PORT": str(port),
-        "SB_CONVERSATION_CONSUMER_GROUP": f"graceful-{uuid.uuid4().hex[:6]}",
-    }
-    run_once("switchboard_conversation", "migrate", env=env)
-
-    def start() -> AbstractContextManager[RunningService]:
-        return service_process(
-            "conversation-svc",
-            "switchboard_conversation",
-            "serve",
-            port=port,
-            env=env,
-            log_dir=tmp_path,
-        )
-
-    return start
-
-
-@pytest.fixture
-async def publisher(
-    kafka_bootstrap_servers: str, topic_prefix: str
-) -> AsyncIterator[EventPublisher]:
-    settings = KafkaSettings(bootstrap_servers=kafka_bootstrap_servers, topic_prefix=topic_prefix)
-    broker = build_broker(settings, client_id="graceful-test")
-    await broker.start()
-    yield EventPublisher(broker, settings)
-    await broker.stop()
 
 
 def ours(org_id: uuid.UUID) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:
@@ -144,8 +109,10 @@ async def test_sigterm_mid_stream_loses_and_duplicates_nothing(
 
     engine = create_engine(fresh_database_url)
     with engine.connect() as connection:
-        conversations = connection.scalar(text("SELECT count(*) FROM conversations"))
-        messages = connection.scalar(text("SELECT count(*) FROM messages"))
+        conversations = connection.scalar(
+            text("SELECT count(*) FROM conversations WHERE org_id = :org"), {"org": org_id}
+        )
+        messages = connection.scalar(text(OURS_MESSAGES.format("*")), {"org": org_id})
         outbox = connection.scalar(text("SELECT count(*) FROM outbox"))
     engine.dispose()
     assert (conversations, messages, outbox) == (TWEETS, TWEETS, 0)

@@ -58,6 +58,9 @@ def stack(
         "DATABASE_URL": fresh_database_url,
         "SB_CONVERSATION_PORT": str(free_port()),
         "SB_CONVERSATION_CONSUMER_GROUP": f"conversation-{uuid.uuid4().hex[:6]}",
+        # The builders' tweets are from 2026-01-01: the auto-resolve sweep would (rightly)
+        # resolve them once they are 30 days old; it is not what these tests are about.
+        "SB_CONVERSATION_SWEEP_ENABLED": "false",
     }
     ingest_env = {
         **common,

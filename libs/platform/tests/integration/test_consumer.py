@@ -16,9 +16,8 @@ from switchboard_contracts.topics import CHANNELS
 from switchboard_platform.kafka.broker import EventPublisher, build_broker, encode
 from switchboard_platform.kafka.consumer import PermanentError, Subscription
 from switchboard_platform.settings import KafkaSettings
+from switchboard_testing.builders import channel_snapshot
 from switchboard_testing.kafka import consume_until
-
-from .test_kafka_roundtrip import snapshot
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +30,7 @@ async def committed_everything(bootstrap: str, topic: str, group: str) -> bool:
     try:
         # A fresh consumer knows no topics yet: without this the list below is empty and
         # the comparison vacuously true.
-        await consumer._client.force_metadata_update()  # noqa: SLF001
+        await consumer._client.force_metadata_update()
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
         assert partitions, f"no partitions known for {topic}"
         ends = await consumer.end_offsets(partitions)
@@ -46,7 +45,7 @@ async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
 ) -> None:
     settings = KafkaSettings(bootstrap_servers=kafka_bootstrap_servers, topic_prefix=topic_prefix)
     key = f"k-{uuid.uuid4().hex}"
-    good, poisoned = snapshot(revision=1), snapshot(revision=2)
+    good, poisoned = channel_snapshot(revision=1), channel_snapshot(revision=2)
     handled: list[Event[Any]] = []
 
     async def handler(event: Event[Any]) -> None:

@@ -16,9 +16,8 @@ from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.outbox import OutboxRelay, enqueue, outbox_table
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.settings import KafkaSettings
+from switchboard_testing.builders import channel_snapshot
 from switchboard_testing.kafka import consume_until
-
-from .test_kafka_roundtrip import snapshot
 
 pytestmark = pytest.mark.integration
 
@@ -58,7 +57,7 @@ async def test_committed_events_are_published_in_order_and_removed(
     engine, table, publisher = setup.engine, setup.table, setup.publisher
     sessions = session_factory(engine)
     key = str(uuid.uuid4())
-    events = [snapshot(revision) for revision in (1, 2, 3)]
+    events = [channel_snapshot(revision=revision) for revision in (1, 2, 3)]
     async with sessions.begin() as session:
         for event in events:
             await enqueue(session, table, CHANNELS, event, key=key)
@@ -85,7 +84,7 @@ async def test_rolled_back_events_never_leave(setup: Outbox) -> None:
     engine, table, publisher = setup.engine, setup.table, setup.publisher
     sessions = session_factory(engine)
     async with sessions() as session, session.begin():
-        await enqueue(session, table, CHANNELS, snapshot(), key="k")
+        await enqueue(session, table, CHANNELS, channel_snapshot(), key="k")
         await session.rollback()
     relay = OutboxRelay(engine, table, publisher)
     assert await relay.publish_pending() == 0
@@ -95,7 +94,7 @@ async def test_only_one_relay_publishes_at_a_time(setup: Outbox) -> None:
     engine, table, publisher = setup.engine, setup.table, setup.publisher
     sessions = session_factory(engine)
     async with sessions.begin() as session:
-        await enqueue(session, table, CHANNELS, snapshot(), key="k")
+        await enqueue(session, table, CHANNELS, channel_snapshot(), key="k")
     first = OutboxRelay(engine, table, publisher)
     second = OutboxRelay(engine, table, publisher)
     counts = await asyncio.gather(first.publish_pending(), second.publish_pending())

@@ -1,15 +1,25 @@
 """The composition root of conversation-svc: the only place that builds and wires things."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
+import httpx
 from fastapi import FastAPI
 from sqlalchemy import text
 
 from switchboard_conversation.adapters import tables
+from switchboard_conversation.adapters.access import AccessChecker, HttpAccessChecker
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.entrypoints.consumers import subscriptions
+from switchboard_conversation.entrypoints.http import admin, conversations, deps, queues
+from switchboard_conversation.service_layer.auto_resolve import Sweeper
+from switchboard_conversation.service_layer.context import Clock, Context, utc_now
 from switchboard_conversation.settings import ConversationSettings
+from switchboard_platform.auth.http import install_auth
+from switchboard_platform.auth.service_tokens import ServiceTokens
+from switchboard_platform.auth.verifier import build_verifier
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.outbox import OutboxRelay
 from switchboard_platform.http.app import create_app as create_service_app
@@ -21,25 +31,47 @@ from switchboard_platform.settings import DatabaseSettings
 SERVICE = "conversation-svc"
 
 
-def create_app(settings: ConversationSettings | None = None) -> FastAPI:
+def create_app(
+    settings: ConversationSettings | None = None,
+    *,
+    access: AccessChecker | None = None,
+    clock: Clock = utc_now,
+) -> FastAPI:
+    """`access` and `clock` let tests put access-svc in process and move time."""
     settings = settings or ConversationSettings()
     engine = create_engine(settings.database.url, pool_size=settings.database.pool_size)
     broker = build_broker(settings.kafka, client_id=SERVICE)
     publisher = EventPublisher(broker, settings.kafka)
-    uow = UnitOfWork(session_factory(engine))
+    context = Context(
+        unit_of_work=partial(UnitOfWork, session_factory(engine)),
+        access=access or _access(settings),
+        clock=clock,
+    )
     for subscription in subscriptions(
-        uow=uow, publisher=publisher, group_id=settings.consumer_group, service=SERVICE
+        context=context, publisher=publisher, group_id=settings.consumer_group, service=SERVICE
     ):
         subscription.register(broker)
     relay = OutboxRelay(engine, tables.outbox, publisher)
+    sweeper = Sweeper(
+        context,
+        interval_seconds=settings.sweep_interval_seconds,
+        batch_size=settings.sweep_batch_size,
+    )
+    verifier = build_verifier(settings.auth)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         configure_logging(service=SERVICE, level=settings.log_level, fmt=settings.log_format)
+        sweeping = asyncio.create_task(sweeper.run()) if settings.sweep_enabled else None
         try:
             async with running(broker, [relay]):
                 yield
+                sweeper.stop()
+                if sweeping is not None:
+                    await sweeping
         finally:
+            await context.access.aclose()
+            await verifier.aclose()
             await engine.dispose()
 
     async def database_ready() -> None:
@@ -49,12 +81,27 @@ def create_app(settings: ConversationSettings | None = None) -> FastAPI:
     async def kafka_ready() -> bool:
         return await broker.ping(timeout=2.0)
 
-    return create_service_app(
+    app = create_service_app(
         title="Switchboard conversation-svc",
-        description="Conversations, queues and ownership; consumes twitter.activity.v1 and "
-        "channels.v1, publishes conversations.v1.",
+        description="Conversations in the New / Pending / Resolved queues: agents' queues and "
+        "actions (each checked against access-svc), ownership, auto-resolve and reports. "
+        "Consumes twitter.activity.v1, channels.v1, replies.results.v1 and access.v1; "
+        "publishes conversations.v1 and replies.requested.v1.",
         lifespan=lifespan,
         checks={"database": database_ready, "kafka": kafka_ready},
+    )
+    install_auth(app, verifier)
+    deps.install(app, context)
+    for router in (queues.router, conversations.router, admin.router):
+        app.include_router(router)
+    return app
+
+
+def _access(settings: ConversationSettings) -> AccessChecker:
+    return HttpAccessChecker(
+        httpx.AsyncClient(base_url=settings.access_url, timeout=5.0),
+        ServiceTokens(settings.service_token_url, service=SERVICE),
+        ttl_seconds=settings.access_cache_seconds,
     )
 
 

@@ -52,7 +52,7 @@ def test_first_inbound_message_creates_it_in_new() -> None:
 @pytest.mark.parametrize("status", [QueueStatus.PENDING, QueueStatus.RESOLVED])
 def test_inbound_message_reopens_into_new(status: QueueStatus) -> None:
     conversation = started()
-    conversation._move(status, reason="agent")
+    conversation._move(status, reason="agent", at=T0)
     conversation.changes.clear()
     conversation.receive(inbound(at=T0 + timedelta(hours=1)))
     [(moved, state), (added, _)] = conversation.changes
@@ -72,9 +72,9 @@ def test_inbound_message_in_new_stays_in_new_without_a_status_change() -> None:
 def test_entering_resolved_removes_ownership() -> None:
     conversation = started()
     owner = uuid.uuid4()
-    conversation._set_owner(owner, reason="taken")
+    conversation._set_owner(owner, reason="taken", at=T0)
     conversation.changes.clear()
-    conversation._move(QueueStatus.RESOLVED, reason="agent")
+    conversation._move(QueueStatus.RESOLVED, reason="agent", at=T0)
     changes = [change for change, _ in conversation.changes]
     assert changes == [
         OwnerChanged(owner, None, "resolved"),
@@ -92,7 +92,7 @@ def test_older_message_does_not_move_last_activity_back() -> None:
 
 def test_outbound_messages_do_not_reopen() -> None:
     conversation = started()
-    conversation._move(QueueStatus.RESOLVED, reason="agent")
+    conversation._move(QueueStatus.RESOLVED, reason="agent", at=T0)
     conversation.record_outbound(
         Message(
             id=uuid.uuid4(),

@@ -102,6 +102,12 @@ class NoteAddedPayload(ContractModel):
     created_at: AwareDatetime
 
 
+class NoteRemovedPayload(ContractModel):
+    conversation: ConversationState
+    note_id: uuid.UUID
+    removed_by: uuid.UUID = Field(description="The user who removed the note")
+
+
 class ConversationCreated(OrgEvent[ConversationCreatedPayload]):
     type: Literal["conversation.created"] = "conversation.created"
     schema_version: SchemaVersion = 1
@@ -144,4 +150,9 @@ class TopicsChanged(OrgEvent[TopicsChangedPayload]):
 
 class NoteAdded(OrgEvent[NoteAddedPayload]):
     type: Literal["conversation.note_added"] = "conversation.note_added"
+    schema_version: SchemaVersion = 1
+
+
+class NoteRemoved(OrgEvent[NoteRemovedPayload]):
+    type: Literal["conversation.note_removed"] = "conversation.note_removed"
     schema_version: SchemaVersion = 1

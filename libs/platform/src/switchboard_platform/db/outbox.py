@@ -10,6 +10,7 @@ A crash between publish and delete publishes a batch again: consumers deduplicat
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from typing import Any
 
 import psycopg
@@ -71,6 +72,28 @@ async def enqueue(
         )
     )
     # Delivered at commit, and folded with others of the same transaction.
+    await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+
+
+async def enqueue_many(
+    session: AsyncSession, table: Table, events: Sequence[tuple[Topic, Event[Any], str]]
+) -> None:
+    """Add many events (topic, event, key) in one statement and one NOTIFY: for batches."""
+    if not events:
+        return
+    await session.execute(
+        insert(table),
+        [
+            {
+                "topic": topic.name,
+                "key": key,
+                "event_id": event.event_id,
+                "event_type": event.type,
+                "value": encode(event).decode(),
+            }
+            for topic, event, key in events
+        ],
+    )
     await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
 
 

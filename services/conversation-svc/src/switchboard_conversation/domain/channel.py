@@ -1,9 +1,10 @@
 """conversation-svc's local view of a channel (from `channels.v1`)."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from switchboard_contracts.enums import ChannelStatus
+from switchboard_conversation.domain.auto_resolve import AutoResolvePolicy
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,8 @@ class ChannelView:
     status: ChannelStatus
     auto_ownership: bool
     revision: int
+    display_name: str = ""
+    auto_resolve: AutoResolvePolicy = field(default_factory=AutoResolvePolicy)
 
     @property
     def receives_messages(self) -> bool:

@@ -6,15 +6,21 @@ from typing import Any
 from switchboard_contracts.envelope import Actor, Event, Subject
 from switchboard_contracts.events import conversations as ev
 from switchboard_contracts.events.twitter import TwitterUser
-from switchboard_conversation.domain.conversation import (
+from switchboard_conversation.domain.changes import (
     Change,
     Created,
-    Message,
+    DeliveryChanged,
     MessageAdded,
+    MessageDeleted,
+    NoteAdded,
+    NoteRemoved,
     OwnerChanged,
-    State,
     StatusChanged,
+    TagsChanged,
+    TopicsChanged,
 )
+from switchboard_conversation.domain.conversation import State
+from switchboard_conversation.domain.messages import Message
 
 PRODUCER = "conversation-svc"
 # Event ids are derived from (conversation, revision): a revision has exactly one event,
@@ -41,7 +47,7 @@ def _event(
 ) -> Event[Any]:
     common: dict[str, Any] = {
         "event_id": uuid.uuid5(EVENT_NAMESPACE, f"{state.id}/{state.revision}"),
-        "occurred_at": state.last_activity_at,
+        "occurred_at": state.updated_at or state.last_activity_at,
         "org_id": state.org_id,
         "producer": PRODUCER,
         "actor": actor,
@@ -86,6 +92,70 @@ def _event(
                     conversation=snapshot, message=contract_message(message)
                 ),
             )
+        case _:
+            return _label_or_message_event(change, common, snapshot)
+
+
+def _label_or_message_event(
+    change: Change, common: dict[str, Any], snapshot: ev.ConversationState
+) -> Event[Any]:
+    match change:
+        case DeliveryChanged(message):
+            if message.delivery_state is None:
+                raise ValueError("a delivery change has a delivery state")
+            return ev.MessageDeliveryChanged(
+                **common,
+                payload=ev.MessageDeliveryChangedPayload(
+                    conversation=snapshot,
+                    message_id=message.id,
+                    delivery_state=message.delivery_state,
+                    twitter_id=message.twitter_id,
+                    failure_reason=message.failure_reason,
+                ),
+            )
+        case MessageDeleted(message):
+            if message.twitter_id is None:
+                raise ValueError("only messages with a Twitter id are deleted on Twitter")
+            return ev.MessageDeleted(
+                **common,
+                payload=ev.MessageDeletedPayload(
+                    conversation=snapshot, message_id=message.id, twitter_id=message.twitter_id
+                ),
+            )
+        case TagsChanged(added, removed):
+            return ev.TagsChanged(
+                **common,
+                payload=ev.LabelsChangedPayload(
+                    conversation=snapshot, added=added, removed=removed
+                ),
+            )
+        case TopicsChanged(added_topics, removed_topics):
+            return ev.TopicsChanged(
+                **common,
+                payload=ev.TopicsChangedPayload(
+                    conversation=snapshot, added=added_topics, removed=removed_topics
+                ),
+            )
+        case NoteAdded(note):
+            return ev.NoteAdded(
+                **common,
+                payload=ev.NoteAddedPayload(
+                    conversation=snapshot,
+                    note_id=note.id,
+                    author_user_id=note.author_user_id,
+                    text=note.text,
+                    created_at=note.created_at,
+                ),
+            )
+        case NoteRemoved(note):
+            actor: Actor = common["actor"]
+            return ev.NoteRemoved(
+                **common,
+                payload=ev.NoteRemovedPayload(
+                    conversation=snapshot, note_id=note.id, removed_by=uuid.UUID(actor.id)
+                ),
+            )
+    raise TypeError(f"no event for {change!r}")
 
 
 def contract_state(state: State) -> ev.ConversationState:

@@ -1,81 +1,181 @@
-"""Handling what customers (and the account itself) did on Twitter."""
+"""Handling what customers (and the account itself) did on Twitter.
+
+- A customer's tweet or DM: into the conversation (created, or reopened into New).
+- The account's own tweet or DM (an echo): the outbound message it confirms (same Twitter
+  id, or a requested reply of the same kind and text), else a message posted from the
+  Twitter app, stored as sent with no agent.
+- A deleted tweet: its message is marked deleted. Revocations are channel-svc's business.
+"""
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from switchboard_contracts.enums import ActorKind, DeliveryState, MessageDirection, MessageKind
 from switchboard_contracts.envelope import Actor, Event
-from switchboard_contracts.events.twitter import TweetReceived
-from switchboard_contracts.topics import CONVERSATIONS
+from switchboard_contracts.events.twitter import (
+    DirectMessageReceived,
+    TweetDeleted,
+    TweetReceived,
+    TwitterUser,
+)
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.domain.channel import ChannelView
-from switchboard_conversation.domain.conversation import Conversation, Customer, Message
-from switchboard_conversation.service_layer.published_events import conversation_events
+from switchboard_conversation.domain.conversation import Conversation
+from switchboard_conversation.domain.messages import Customer, Message
+from switchboard_conversation.service_layer.recording import record
 
 CONSUMER = "conversation-svc/twitter.activity"
 MESSAGE_NAMESPACE = uuid.UUID("5d6f3c1a-0b7e-4e58-8f0a-2a4c9e7b1d33")
+Routable = TweetReceived | DirectMessageReceived | TweetDeleted
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A tweet or a DM, the same for the rules that follow."""
+
+    account_id: str
+    customer: TwitterUser
+    kind: MessageKind
+    twitter_id: str
+    text: str
+    created_at: datetime
+    from_account: bool
+    in_reply_to_tweet_id: str | None = None
 
 
 async def handle_activity(uow: UnitOfWork, event: Event[Any]) -> None:
-    """Entry for every twitter.activity.v1 event; the skeleton acts on tweets."""
-    if not isinstance(event, TweetReceived):
-        return  # DMs, deletions, revocations: issue 6
+    """Entry for every twitter.activity.v1 event."""
+    if not isinstance(event, Routable):
+        return  # revocations, likes, follows: not conversation material
     async with uow:
         if not await uow.first_delivery(CONSUMER, event.event_id):
             return
-        await route_tweet(uow, event)
+        await route(uow, event)
 
 
-async def route_tweet(uow: UnitOfWork, event: TweetReceived) -> None:
-    """Within the caller's transaction: apply a tweet to every channel of its account."""
-    channels = await uow.channels_for_account(event.payload.account_id)
+async def route(uow: UnitOfWork, event: Routable) -> None:
+    """Within the caller's transaction: apply to every channel of the account (one account
+    may be connected in several organizations); park it when no channel is known yet."""
+    account_id = event.payload.account_id
+    channels = await uow.channels_for_account(account_id)
     if not channels:
-        await uow.park(
-            event.event_id, event.payload.account_id, event.model_dump_json(), datetime.now(UTC)
-        )
+        await uow.park(event.event_id, account_id, event.model_dump_json(), datetime.now(UTC))
         return
     for channel in channels:
-        if channel.receives_messages:
-            await _apply_tweet(uow, channel, event)
+        if not channel.receives_messages:
+            continue
+        if isinstance(event, TweetDeleted):
+            await _delete(uow, channel, event)
+        else:
+            await _apply(uow, channel, _activity(event), event)
 
 
-async def _apply_tweet(uow: UnitOfWork, channel: ChannelView, event: TweetReceived) -> None:
-    tweet = event.payload
-    conversation = await uow.conversation_for_update(channel.id, tweet.customer_id)
-    if conversation is not None and await uow.has_message(conversation.state.id, tweet.tweet_id):
-        return  # the same tweet through another delivery
-    message = Message(
-        id=uuid.uuid5(MESSAGE_NAMESPACE, f"{channel.id}/{tweet.tweet_id}"),
-        direction=MessageDirection.OUTBOUND if tweet.from_account else MessageDirection.INBOUND,
-        kind=MessageKind.TWEET,
-        twitter_id=tweet.tweet_id,
-        text=tweet.text,
-        created_at=tweet.created_at,
-        author_customer_id=None if tweet.from_account else tweet.author.id,
-        delivery_state=DeliveryState.SENT if tweet.from_account else None,
-        in_reply_to_tweet_id=tweet.in_reply_to_tweet_id,
+def _activity(event: TweetReceived | DirectMessageReceived) -> Activity:
+    if isinstance(event, TweetReceived):
+        tweet = event.payload
+        customer = tweet.author if not tweet.from_account else TwitterUser(id=tweet.customer_id)
+        return Activity(
+            account_id=tweet.account_id,
+            customer=customer,
+            kind=MessageKind.TWEET,
+            twitter_id=tweet.tweet_id,
+            text=tweet.text,
+            created_at=tweet.created_at,
+            from_account=tweet.from_account,
+            in_reply_to_tweet_id=tweet.in_reply_to_tweet_id,
+        )
+    dm = event.payload
+    customer = dm.sender if not dm.from_account else TwitterUser(id=dm.customer_id)
+    return Activity(
+        account_id=dm.account_id,
+        customer=customer,
+        kind=MessageKind.DIRECT_MESSAGE,
+        twitter_id=dm.dm_event_id,
+        text=dm.text,
+        created_at=dm.created_at,
+        from_account=dm.from_account,
     )
-    if tweet.from_account:
+
+
+async def _apply(
+    uow: UnitOfWork, channel: ChannelView, activity: Activity, event: Event[Any]
+) -> None:
+    repo = uow.conversations
+    conversation = await repo.for_update(channel.id, activity.customer.id)
+    if conversation is not None and await repo.message_by_twitter_id(
+        conversation.state.id, activity.twitter_id
+    ):
+        return  # the same message through another delivery, or an echo already confirmed
+    if activity.from_account:
         if conversation is None:
-            return  # the account talking to someone who never wrote to it: not a case
-        conversation.record_outbound(message)
+            return  # the account talking to someone who never wrote to it: not a conversation
+        await _echo(uow, conversation, activity)
     else:
         if conversation is None:
             conversation = Conversation.start(
                 conversation_id=uuid.uuid4(),
                 org_id=channel.org_id,
                 channel_id=channel.id,
-                customer=Customer(tweet.customer_id, tweet.author.screen_name, tweet.author.name),
-                at=tweet.created_at,
+                customer=Customer(
+                    activity.customer.id, activity.customer.screen_name, activity.customer.name
+                ),
+                at=activity.created_at,
             )
-        conversation.receive(message)
-    await uow.save(conversation)
-    actor = Actor(kind=ActorKind.TWITTER_ACCOUNT, id=tweet.author.id)
-    for outgoing in conversation_events(
-        conversation.changes,
+        conversation.receive(_message(channel.id, activity))
+    actor = Actor(
+        kind=ActorKind.TWITTER_ACCOUNT,
+        id=activity.account_id if activity.from_account else activity.customer.id,
+    )
+    await record(
+        uow,
+        [conversation],
         actor=actor,
         correlation_id=event.correlation_id,
         causation_id=event.event_id,
-    ):
-        await uow.publish(CONVERSATIONS, outgoing, key=str(conversation.state.id))
+    )
+
+
+async def _echo(uow: UnitOfWork, conversation: Conversation, activity: Activity) -> None:
+    requested = await uow.conversations.requested_reply_like(
+        conversation.state.id, activity.kind.value, activity.text
+    )
+    if requested is not None:  # our own reply, seen on Twitter before its result arrived
+        conversation.mark_sent(requested, twitter_id=activity.twitter_id, at=activity.created_at)
+        return
+    conversation.record_outbound(_message(conversation.state.channel_id, activity))
+
+
+def _message(channel_id: uuid.UUID, activity: Activity) -> Message:
+    outbound = activity.from_account
+    return Message(
+        id=uuid.uuid5(MESSAGE_NAMESPACE, f"{channel_id}/{activity.twitter_id}"),
+        direction=MessageDirection.OUTBOUND if outbound else MessageDirection.INBOUND,
+        kind=activity.kind,
+        twitter_id=activity.twitter_id,
+        text=activity.text,
+        created_at=activity.created_at,
+        author_customer_id=None if outbound else activity.customer.id,
+        delivery_state=DeliveryState.SENT if outbound else None,
+        in_reply_to_tweet_id=activity.in_reply_to_tweet_id,
+    )
+
+
+async def _delete(uow: UnitOfWork, channel: ChannelView, event: TweetDeleted) -> None:
+    deleted = event.payload
+    customer_id = deleted.user_id
+    conversation = await uow.conversations.for_update(channel.id, customer_id)
+    if conversation is None:
+        return  # the account's own tweet, or one never stored
+    message = await uow.conversations.message_by_twitter_id(conversation.state.id, deleted.tweet_id)
+    if message is None or message.deleted:
+        return
+    conversation.delete_message(message, at=deleted.deleted_at)
+    await record(
+        uow,
+        [conversation],
+        actor=Actor(kind=ActorKind.TWITTER_ACCOUNT, id=deleted.user_id),
+        correlation_id=event.correlation_id,
+        causation_id=event.event_id,
+    )

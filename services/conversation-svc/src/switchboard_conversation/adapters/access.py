@@ -1,0 +1,148 @@
+"""access-svc's check API, as conversation-svc asks it before every agent action.
+
+The caller's own bearer token is forwarded when there is one (the user asks about
+themself); otherwise (assigning another agent, the access.v1 consumer) a service token
+of the organization is used. Answers are cached for `ttl_seconds` (well under a second,
+so a revoked grant takes effect within one), and an organization's answers are dropped
+as soon as an access.v1 event of that organization arrives.
+"""
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import httpx
+
+from switchboard_contracts.enums import ChannelAction, ChannelRole
+from switchboard_platform.auth.service_tokens import ServiceTokenSource
+
+HTTP_OK = 200
+HTTP_NOT_FOUND = 404
+
+
+class AccessUnavailableError(ConnectionError):
+    """access-svc could not answer (transient: a consumer retries, HTTP answers 503)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    verdict: str  # allowed | no_access | role_too_low | user_inactive | unknown
+    role: ChannelRole | None
+    required_role: ChannelRole | None
+
+    @property
+    def has_access(self) -> bool:
+        return self.verdict in ("allowed", "role_too_low")
+
+
+UNKNOWN = Decision(allowed=False, verdict="unknown", role=None, required_role=None)
+
+
+class AccessChecker(Protocol):
+    async def check(
+        self,
+        *,
+        org_id: uuid.UUID,
+        user_id: uuid.UUID,
+        channel_id: uuid.UUID,
+        action: ChannelAction,
+        bearer: str | None = None,
+        fresh: bool = False,
+    ) -> Decision: ...
+
+    async def channels_of(
+        self, *, user_id: uuid.UUID, bearer: str
+    ) -> list[tuple[uuid.UUID, ChannelRole]]: ...
+
+    def forget(self, org_id: uuid.UUID) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+
+CacheKey = tuple[uuid.UUID, uuid.UUID, uuid.UUID, ChannelAction]
+
+
+class HttpAccessChecker:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        tokens: ServiceTokenSource,
+        *,
+        ttl_seconds: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._tokens = tokens
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._cache: dict[CacheKey, tuple[Decision, float]] = {}
+
+    async def check(
+        self,
+        *,
+        org_id: uuid.UUID,
+        user_id: uuid.UUID,
+        channel_id: uuid.UUID,
+        action: ChannelAction,
+        bearer: str | None = None,
+        fresh: bool = False,
+    ) -> Decision:
+        key = (org_id, user_id, channel_id, action)
+        cached = self._cache.get(key)
+        if not fresh and cached is not None and self._clock() < cached[1]:
+            return cached[0]
+        token = bearer or await self._tokens.token_for(org_id)
+        response = await self._call(
+            "POST",
+            "/v1/check",
+            token,
+            json={"user_id": str(user_id), "channel_id": str(channel_id), "action": action},
+        )
+        if response.status_code == HTTP_NOT_FOUND:
+            decision = UNKNOWN  # channel or user unknown to access-svc
+        elif response.status_code == HTTP_OK:
+            body = response.json()
+            decision = Decision(
+                allowed=bool(body["allowed"]),
+                verdict=str(body["verdict"]),
+                role=ChannelRole(body["role"]) if body.get("role") else None,
+                required_role=ChannelRole(body["required_role"]),
+            )
+        else:
+            raise AccessUnavailableError(f"access-svc answered {response.status_code}")
+        self._cache[key] = (decision, self._clock() + self._ttl)
+        return decision
+
+    async def channels_of(
+        self, *, user_id: uuid.UUID, bearer: str
+    ) -> list[tuple[uuid.UUID, ChannelRole]]:
+        response = await self._call("GET", f"/v1/users/{user_id}/channels", bearer)
+        if response.status_code == HTTP_NOT_FOUND:
+            return []
+        if response.status_code != HTTP_OK:
+            raise AccessUnavailableError(f"access-svc answered {response.status_code}")
+        return [
+            (uuid.UUID(item["channel_id"]), ChannelRole(item["role"]))
+            for item in response.json()["channels"]
+        ]
+
+    def forget(self, org_id: uuid.UUID) -> None:
+        for key in [key for key in self._cache if key[0] == org_id]:
+            self._cache.pop(key, None)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+        await self._tokens.aclose()
+
+    async def _call(
+        self, method: str, path: str, token: str, json: object | None = None
+    ) -> httpx.Response:
+        try:
+            return await self._client.request(
+                method, path, json=json, headers={"authorization": f"Bearer {token}"}
+            )
+        except httpx.HTTPError as exc:
+            raise AccessUnavailableError(f"access-svc unreachable: {exc!r}") from exc

@@ -1,0 +1,207 @@
+"""Conversations, their messages, notes and history in PostgreSQL (inside a unit of work)."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, and_, literal, literal_column, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from switchboard_contracts.enums import MessageDirection, QueueStatus
+from switchboard_contracts.envelope import Event
+from switchboard_conversation.adapters import rows, tables
+from switchboard_conversation.domain.changes import (
+    DeliveryChanged,
+    MessageAdded,
+    MessageDeleted,
+    Note,
+    NoteAdded,
+    NoteRemoved,
+)
+from switchboard_conversation.domain.conversation import Conversation
+from switchboard_conversation.domain.messages import Message
+
+_c = tables.conversations.c
+_m = tables.messages.c
+_ONE_SECOND: Any = literal_column("interval '1 second'")
+
+
+class ConversationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def for_update(self, channel_id: uuid.UUID, customer_id: str) -> Conversation | None:
+        return await self._one(and_(_c.channel_id == channel_id, _c.customer_id == customer_id))
+
+    async def by_id_for_update(
+        self, org_id: uuid.UUID, conversation_id: uuid.UUID
+    ) -> Conversation | None:
+        return await self._one(and_(_c.org_id == org_id, _c.id == conversation_id))
+
+    async def _one(self, where: Any) -> Conversation | None:
+        statement = select(tables.conversations).where(where).with_for_update()
+        row = (await self._session.execute(statement)).first()
+        return None if row is None else Conversation(rows.state(row))
+
+    async def owned_by(self, org_id: uuid.UUID, user_ids: Sequence[uuid.UUID]) -> list[Any]:
+        """(id, channel_id, owner_id) of the organization's owned conversations."""
+        where = [_c.org_id == org_id, _c.owner_id.is_not(None)]
+        if user_ids:
+            where.append(_c.owner_id.in_(user_ids))
+        statement = select(_c.id, _c.channel_id, _c.owner_id).where(*where)
+        return list((await self._session.execute(statement)).all())
+
+    async def stale_for_update(self, now: datetime, limit: int) -> list[Conversation]:
+        """Open conversations past their channel's auto-resolve threshold (SKIP LOCKED)."""
+        ch = tables.channels.c
+        at = literal(now, DateTime(timezone=True))
+        statement = (
+            select(tables.conversations)
+            .join(tables.channels, tables.channels.c.id == _c.channel_id)
+            .where(
+                ch.auto_resolve_enabled,
+                _c.status.in_([QueueStatus.NEW.value, QueueStatus.PENDING.value]),
+                or_(
+                    and_(
+                        _c.status == QueueStatus.NEW.value,
+                        _c.last_activity_at <= at - ch.new_after_seconds * _ONE_SECOND,
+                    ),
+                    and_(
+                        _c.status == QueueStatus.PENDING.value,
+                        _c.last_activity_at <= at - ch.pending_after_seconds * _ONE_SECOND,
+                    ),
+                ),
+            )
+            .order_by(_c.last_activity_at)
+            .limit(limit)
+            .with_for_update(of=tables.conversations, skip_locked=True)
+        )
+        return [Conversation(rows.state(row)) for row in await self._session.execute(statement)]
+
+    # messages ---------------------------------------------------------------------------------
+    async def message_by_twitter_id(
+        self, conversation_id: uuid.UUID, twitter_id: str
+    ) -> Message | None:
+        return await self._message(
+            _m.conversation_id == conversation_id, _m.twitter_id == twitter_id
+        )
+
+    async def message(self, conversation_id: uuid.UUID, message_id: uuid.UUID) -> Message | None:
+        return await self._message(_m.conversation_id == conversation_id, _m.id == message_id)
+
+    async def requested_reply_like(
+        self, conversation_id: uuid.UUID, kind: str, text: str
+    ) -> Message | None:
+        """The oldest outbound reply still awaiting its result with exactly this text."""
+        return await self._message(
+            _m.conversation_id == conversation_id,
+            _m.direction == MessageDirection.OUTBOUND.value,
+            _m.delivery_state == "requested",
+            _m.kind == kind,
+            _m.text == text,
+        )
+
+    async def _message(self, *where: Any) -> Message | None:
+        statement = select(tables.messages).where(*where).order_by(_m.created_at).limit(1)
+        row = (await self._session.execute(statement)).first()
+        return None if row is None else rows.message(row)
+
+    async def note(self, conversation_id: uuid.UUID, note_id: uuid.UUID) -> Note | None:
+        n = tables.notes.c
+        row = (
+            await self._session.execute(
+                select(tables.notes).where(
+                    n.conversation_id == conversation_id, n.id == note_id, n.removed_at.is_(None)
+                )
+            )
+        ).first()
+        return None if row is None else Note(row.id, row.author_user_id, row.text, row.created_at)
+
+    # saving -----------------------------------------------------------------------------------
+    async def save(self, conversations: Sequence[Conversation]) -> None:
+        """Store the state of each conversation and what its changes added, in bulk."""
+        if not conversations:
+            return
+        states = [rows.state_values(c.state) for c in conversations]
+        statement = insert(tables.conversations)
+        excluded = statement.excluded
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["id"],
+                set_={k: excluded[k] for k in states[0] if k not in ("id", "created_at")},
+            ),
+            states,
+        )
+        added, changed, notes, removed_notes = _rows_of_changes(conversations)
+        if added:
+            await self._session.execute(insert(tables.messages), added)
+        for values in changed:
+            await self._session.execute(
+                update(tables.messages).where(_m.id == values["id"]).values(values)
+            )
+        if notes:
+            await self._session.execute(insert(tables.notes), notes)
+        for item in removed_notes:
+            await self._session.execute(
+                update(tables.notes)
+                .where(tables.notes.c.id == item["note_id"])
+                .values(removed_at=item["at"])
+            )
+
+    async def record_history(self, events: Sequence[Event[Any]]) -> None:
+        if events:
+            await self._session.execute(insert(tables.history), [_history(e) for e in events])
+
+
+def _rows_of_changes(conversations: Sequence[Conversation]) -> tuple[list[Any], ...]:
+    """(messages added, messages changed, notes added, notes removed) as row values."""
+    added: list[Any] = []
+    changed: list[Any] = []
+    notes: list[Any] = []
+    removed_notes: list[Any] = []
+    for conversation in conversations:
+        cid = conversation.state.id
+        for change, state in conversation.changes:
+            match change:
+                case MessageAdded(message):
+                    added.append(rows.message_values(cid, message))
+                case DeliveryChanged(message) | MessageDeleted(message):
+                    changed.append(rows.message_values(cid, message))
+                case NoteAdded(note):
+                    notes.append(_note_values(cid, note))
+                case NoteRemoved(note):
+                    removed_notes.append({"note_id": note.id, "at": state.updated_at})
+                case _:
+                    pass
+    return added, changed, notes, removed_notes
+
+
+def _note_values(conversation_id: uuid.UUID, note: Note) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "conversation_id": conversation_id,
+        "author_user_id": note.author_user_id,
+        "text": note.text,
+        "created_at": note.created_at,
+    }
+
+
+def _history(event: Event[Any]) -> dict[str, Any]:
+    payload = event.payload.model_dump(mode="json")
+    state = payload.pop("conversation")
+    return {
+        "conversation_id": event.subject.conversation_id,
+        "org_id": event.org_id,
+        "channel_id": event.subject.channel_id,
+        "revision": state["revision"],
+        "type": event.type,
+        "occurred_at": event.occurred_at,
+        "actor_kind": event.actor.kind.value,
+        "actor_id": event.actor.id,
+        "reason": payload.get("reason"),
+        "from_status": payload.get("from_status"),
+        "to_status": payload.get("to_status"),
+        "detail": payload,
+    }

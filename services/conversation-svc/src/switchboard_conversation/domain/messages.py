@@ -1,0 +1,81 @@
+"""Messages of a conversation, and where an agent's reply goes (DOMAIN.md, "Messages")."""
+
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from switchboard_contracts.enums import DeliveryState, MessageDirection, MessageKind
+from switchboard_conversation.domain.errors import InvalidActionError
+
+
+@dataclass(frozen=True)
+class Customer:
+    twitter_id: str
+    screen_name: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    """Inbound (from the customer) or outbound (an agent's reply, or the account's own post
+    from the Twitter app: no agent, already sent)."""
+
+    id: uuid.UUID
+    direction: MessageDirection
+    kind: MessageKind
+    twitter_id: str | None
+    text: str
+    created_at: datetime
+    author_customer_id: str | None = None
+    author_user_id: uuid.UUID | None = None
+    delivery_state: DeliveryState | None = None
+    in_reply_to_tweet_id: str | None = None
+    failure_reason: str | None = None
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class ReplyTarget:
+    kind: MessageKind
+    in_reply_to_tweet_id: str | None
+
+
+def reply_target(
+    requested: MessageKind | None,
+    *,
+    last_customer_kind: MessageKind | None,
+    last_customer_tweet_id: str | None,
+) -> ReplyTarget:
+    """Where a reply goes: the agent's choice, else the kind of the customer's last message.
+
+    A tweet replies to the customer's latest tweet in the conversation; a DM goes to the
+    customer's DM thread (its recipient is the customer).
+    """
+    kind = requested or last_customer_kind or MessageKind.TWEET
+    if kind is MessageKind.DIRECT_MESSAGE:
+        return ReplyTarget(kind, None)
+    if last_customer_tweet_id is None:
+        raise InvalidActionError(
+            "kind", "The customer has not tweeted in this conversation; reply by direct message."
+        )
+    return ReplyTarget(kind, last_customer_tweet_id)
+
+
+def sent(message: Message, *, twitter_id: str) -> Message | None:
+    """A requested reply was sent; None when that is known already (redelivery, echo first)."""
+    if message.direction is not MessageDirection.OUTBOUND:
+        raise ValueError("only outbound messages are delivered")
+    if message.delivery_state is DeliveryState.SENT:
+        return None
+    return replace(
+        message, delivery_state=DeliveryState.SENT, twitter_id=twitter_id, failure_reason=None
+    )
+
+
+def failed(message: Message, *, reason: str) -> Message | None:
+    """A requested reply failed; a sent or already failed one stays as it is."""
+    if message.direction is not MessageDirection.OUTBOUND:
+        raise ValueError("only outbound messages are delivered")
+    if message.delivery_state is not DeliveryState.REQUESTED:
+        return None
+    return replace(message, delivery_state=DeliveryState.FAILED, failure_reason=reason)

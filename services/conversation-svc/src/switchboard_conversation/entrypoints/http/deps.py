@@ -1,0 +1,88 @@
+"""What routes depend on: the handlers' context, the caller, and refusals as answers."""
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from switchboard_contracts.errors import ErrorBody
+from switchboard_conversation.adapters.access import AccessUnavailableError
+from switchboard_conversation.adapters.queues import InvalidCursorError
+from switchboard_conversation.domain.errors import ConflictError, InvalidActionError
+from switchboard_conversation.service_layer.context import Caller, Context
+from switchboard_conversation.service_layer.errors import ForbiddenError, NotFoundError
+from switchboard_platform.auth.http import CurrentPrincipal
+from switchboard_platform.http.errors import error_response
+
+
+def install(app: FastAPI, context: Context) -> None:
+    app.state.conversation = context
+
+    def answer(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
+        return error_response(ErrorBody(status=status, code=code, message=message, field=field))
+
+    @app.exception_handler(NotFoundError)
+    async def _not_found(_: Request, exc: NotFoundError) -> JSONResponse:
+        return answer(404, "not_found", exc.message, exc.field)
+
+    @app.exception_handler(ForbiddenError)
+    async def _forbidden(_: Request, exc: ForbiddenError) -> JSONResponse:
+        body = ErrorBody(status=403, code="forbidden", message=exc.message, field=exc.action)
+        response = error_response(body)
+        response.headers["x-required-role"] = exc.required_role.value if exc.required_role else ""
+        return response
+
+    @app.exception_handler(InvalidActionError)
+    async def _invalid(_: Request, exc: InvalidActionError) -> JSONResponse:
+        return answer(422, "validation_error", exc.message, exc.field)
+
+    @app.exception_handler(InvalidCursorError)
+    async def _cursor(_: Request, exc: InvalidCursorError) -> JSONResponse:
+        return answer(422, "validation_error", str(exc), "cursor")
+
+    @app.exception_handler(ConflictError)
+    async def _conflict(_: Request, exc: ConflictError) -> JSONResponse:
+        return answer(409, "conflict", exc.message)
+
+    @app.exception_handler(AccessUnavailableError)
+    async def _unavailable(_: Request, exc: AccessUnavailableError) -> JSONResponse:
+        del exc
+        return answer(503, "unavailable", "Access cannot be checked right now; try again.")
+
+
+def _context(request: Request) -> Context:
+    context: Context = request.app.state.conversation
+    return context
+
+
+_bearer = HTTPBearer(auto_error=False, scheme_name="bearer", bearerFormat="JWT")
+
+
+def _caller(
+    principal: CurrentPrincipal,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Caller:
+    # `CurrentPrincipal` has verified the token already; it is forwarded to access-svc.
+    return Caller(principal, "" if credentials is None else credentials.credentials)
+
+
+Ctx = Annotated[Context, Depends(_context)]
+CurrentCaller = Annotated[Caller, Depends(_caller)]
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The documented error responses of a route (always 401 and 422)."""
+    meaning = {
+        401: "No bearer token, or one that is expired, wrongly signed or for another audience",
+        403: "The caller's role on the channel does not allow the action (the message names "
+        "the action and the role that would; `field` is the action)",
+        404: "Unknown, of another organization, or on a channel the caller has no access to",
+        409: "Conflicts with what exists",
+        422: "The request is not valid (the body says which field)",
+        503: "access-svc could not be asked",
+    }
+    return {
+        status: {"model": ErrorBody, "description": meaning[status]}
+        for status in sorted({401, 422, 503, *statuses})
+    }

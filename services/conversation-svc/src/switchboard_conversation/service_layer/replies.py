@@ -1,0 +1,129 @@
+"""An agent's reply (out through the outbox on replies.requested.v1), and its result."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from switchboard_contracts.enums import (
+    ActorKind,
+    ChannelAction,
+    DeliveryState,
+    MessageDirection,
+    MessageKind,
+    QueueStatus,
+)
+from switchboard_contracts.envelope import Actor, Event, Subject
+from switchboard_contracts.events.replies import (
+    ReplyFailed,
+    ReplyRequested,
+    ReplyRequestedPayload,
+    ReplySent,
+)
+from switchboard_contracts.topics import REPLIES_REQUESTED
+from switchboard_conversation.adapters.unit_of_work import UnitOfWork
+from switchboard_conversation.domain.conversation import Conversation
+from switchboard_conversation.domain.messages import Message, reply_target
+from switchboard_conversation.service_layer.actions import locked
+from switchboard_conversation.service_layer.context import Caller, Context
+from switchboard_conversation.service_layer.errors import NotFoundError
+from switchboard_conversation.service_layer.published_events import PRODUCER
+from switchboard_conversation.service_layer.recording import record
+
+CONSUMER = "conversation-svc/replies.results"
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    kind: MessageKind | None = None
+    then: QueueStatus | None = None
+
+
+async def reply(
+    context: Context, caller: Caller, conversation_id: uuid.UUID, command: Reply
+) -> tuple[Conversation, Message]:
+    correlation_id = uuid.uuid4()
+    async with locked(context, caller, conversation_id, ChannelAction.REPLY) as (uow, conversation):
+        channel = await uow.channel(caller.org_id, conversation.state.channel_id)
+        if channel is None:
+            raise NotFoundError("channel")
+        state = conversation.state
+        target = reply_target(
+            command.kind,
+            last_customer_kind=state.last_customer_kind,
+            last_customer_tweet_id=state.last_customer_tweet_id,
+        )
+        message = Message(
+            id=uuid.uuid4(),
+            direction=MessageDirection.OUTBOUND,
+            kind=target.kind,
+            twitter_id=None,
+            text=command.text,
+            created_at=context.clock(),
+            author_user_id=caller.user_id,
+            delivery_state=DeliveryState.REQUESTED,
+            in_reply_to_tweet_id=target.in_reply_to_tweet_id,
+        )
+        conversation.reply(message, auto_ownership=channel.auto_ownership, then=command.then)
+        await uow.publish(
+            REPLIES_REQUESTED,
+            ReplyRequested(
+                event_id=message.id,
+                occurred_at=message.created_at,
+                org_id=caller.org_id,
+                producer=PRODUCER,
+                actor=caller.actor,
+                correlation_id=correlation_id,
+                subject=Subject(
+                    channel_id=state.channel_id,
+                    conversation_id=state.id,
+                    customer_id=state.customer.twitter_id,
+                    user_id=caller.user_id,
+                ),
+                payload=ReplyRequestedPayload(
+                    message_id=message.id,
+                    conversation_id=state.id,
+                    channel_id=state.channel_id,
+                    kind=target.kind,
+                    text=command.text,
+                    customer_id=state.customer.twitter_id,
+                    in_reply_to_tweet_id=target.in_reply_to_tweet_id,
+                    requested_by=caller.user_id,
+                ),
+            ),
+            key=str(state.id),
+        )
+        await record(uow, [conversation], actor=caller.actor, correlation_id=correlation_id)
+        return conversation, message
+
+
+async def handle_reply_result(uow: UnitOfWork, event: Event[Any]) -> None:
+    if not isinstance(event, ReplySent | ReplyFailed):
+        return
+    async with uow:
+        if not await uow.first_delivery(CONSUMER, event.event_id):
+            return
+        result = event.payload
+        conversation = await uow.conversations.by_id_for_update(
+            event.org_id, result.conversation_id
+        )
+        if conversation is None:
+            return
+        message = await uow.conversations.message(conversation.state.id, result.message_id)
+        if message is None:
+            return
+        if isinstance(event, ReplySent):
+            conversation.mark_sent(
+                message, twitter_id=event.payload.twitter_id, at=event.payload.sent_at
+            )
+        else:
+            conversation.mark_failed(
+                message, reason=event.payload.reason, at=event.payload.failed_at
+            )
+        await record(
+            uow,
+            [conversation],
+            actor=Actor(kind=ActorKind.SERVICE, id=event.producer),
+            correlation_id=event.correlation_id,
+            causation_id=event.event_id,
+        )

@@ -1,0 +1,79 @@
+"""Shared by conversation-svc's integration tests: a migrated database, a fake access-svc,
+a clock the test moves."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from switchboard_contracts.enums import ChannelAction, ChannelRole
+from switchboard_conversation import __main__ as cli
+from switchboard_conversation.adapters.access import UNKNOWN, Decision
+
+MIGRATIONS = Path(cli.__file__).parent / "migrations"
+ROLE_RANK = {ChannelRole.VIEWER: 1, ChannelRole.CONTRIBUTOR: 2, ChannelRole.SUPERVISOR: 3}
+NEEDS = {
+    ChannelAction.READ: ChannelRole.VIEWER,
+    ChannelAction.MOVE: ChannelRole.VIEWER,
+    ChannelAction.LABEL: ChannelRole.VIEWER,
+    ChannelAction.REPLY: ChannelRole.CONTRIBUTOR,
+    ChannelAction.TAKE_OWNERSHIP: ChannelRole.CONTRIBUTOR,
+    ChannelAction.ASSIGN_OWNERSHIP: ChannelRole.SUPERVISOR,
+    ChannelAction.VIEW_REPORTS: ChannelRole.SUPERVISOR,
+}
+
+
+class MovableClock:
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+class FakeAccess:
+    """access-svc's decisions from a table the test sets: {(user, channel): role}."""
+
+    def __init__(self) -> None:
+        self.roles: dict[tuple[uuid.UUID, uuid.UUID], ChannelRole] = {}
+        self.forgotten: list[uuid.UUID] = []
+        self.calls = 0
+
+    async def check(
+        self,
+        *,
+        org_id: uuid.UUID,
+        user_id: uuid.UUID,
+        channel_id: uuid.UUID,
+        action: ChannelAction,
+        bearer: str | None = None,
+        fresh: bool = False,
+    ) -> Decision:
+        del org_id, bearer, fresh
+        self.calls += 1
+        role = self.roles.get((user_id, channel_id))
+        if role is None:
+            return Decision(
+                allowed=False, verdict="no_access", role=None, required_role=NEEDS[action]
+            )
+        allowed = ROLE_RANK[role] >= ROLE_RANK[NEEDS[action]]
+        return Decision(
+            allowed=allowed,
+            verdict="allowed" if allowed else "role_too_low",
+            role=role,
+            required_role=NEEDS[action],
+        )
+
+    async def channels_of(
+        self, *, user_id: uuid.UUID, bearer: str
+    ) -> list[tuple[uuid.UUID, ChannelRole]]:
+        del bearer
+        return [(c, r) for (u, c), r in self.roles.items() if u == user_id]
+
+    def forget(self, org_id: uuid.UUID) -> None:
+        self.forgotten.append(org_id)
+
+    async def aclose(self) -> None:
+        return None
+
+
+__all__ = ["UNKNOWN", "FakeAccess", "MovableClock"]

@@ -1,0 +1,269 @@
+"""Each consumer against real PostgreSQL: its effect, and that redelivery changes nothing."""
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from switchboard_contracts.enums import ActorKind, ChannelRole, PrincipalKind
+from switchboard_contracts.envelope import Actor, Subject, twitter_event_id
+from switchboard_contracts.events.access import GrantChanged, GrantChangedPayload
+from switchboard_contracts.events.twitter import TweetDeleted, TweetDeletedPayload
+from switchboard_conversation.adapters import tables
+from switchboard_conversation.adapters.unit_of_work import UnitOfWork
+from switchboard_conversation.service_layer.access_events import handle_access_event
+from switchboard_conversation.service_layer.channels import handle_channel_snapshot
+from switchboard_conversation.service_layer.context import Caller, Context
+from switchboard_conversation.service_layer.replies import Reply, handle_reply_result, reply
+from switchboard_conversation.service_layer.twitter_activity import handle_activity
+from switchboard_platform.auth.claims import Principal, TokenKind
+from switchboard_platform.db.engine import create_engine, session_factory
+from switchboard_platform.db.migrations import upgrade
+from switchboard_testing.builders import (
+    channel_snapshot,
+    direct_message_received,
+    reply_failed,
+    reply_sent,
+    tweet_received,
+)
+
+from .support import MIGRATIONS, FakeAccess, MovableClock
+
+pytestmark = pytest.mark.integration
+ACCOUNT = "2975699229"
+CUSTOMER = "1205290247124217856"
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+async def engine(fresh_database_url: str) -> AsyncIterator[AsyncEngine]:
+    upgrade(MIGRATIONS, fresh_database_url)
+    engine = create_engine(fresh_database_url)
+    yield engine
+    await engine.dispose()
+
+
+class World:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.org = uuid.uuid4()
+        self.channel = uuid.uuid4()
+        self.agent = uuid.uuid4()
+        self.access = FakeAccess()
+        self.access.roles[(self.agent, self.channel)] = ChannelRole.CONTRIBUTOR
+        self.context = Context(
+            unit_of_work=partial(UnitOfWork, session_factory(engine)),
+            access=self.access,
+            clock=MovableClock(),
+        )
+        principal = Principal(
+            org_id=self.org, subject=str(self.agent), kind=TokenKind.USER, org_role=None
+        )
+        self.caller = Caller(principal, "token")
+
+    def uow(self) -> UnitOfWork:
+        return self.context.unit_of_work()
+
+    async def connect(self, *, auto_ownership: bool = True) -> None:
+        snapshot = channel_snapshot(
+            org_id=self.org,
+            channel_id=self.channel,
+            account_id=ACCOUNT,
+            auto_ownership=auto_ownership,
+        )
+        await handle_channel_snapshot(self.uow(), snapshot)
+
+    async def count(self, table: Any, *where: Any) -> int:
+        async with self.engine.connect() as connection:
+            statement = select(func.count()).select_from(table).where(*where)
+            return int(await connection.scalar(statement) or 0)
+
+    async def conversation(self) -> Any:
+        async with self.engine.connect() as connection:
+            return (await connection.execute(select(tables.conversations))).one()
+
+    async def message(self, message_id: uuid.UUID) -> Any:
+        async with self.engine.connect() as connection:
+            m = tables.messages.c
+            return (
+                await connection.execute(select(tables.messages).where(m.id == message_id))
+            ).one()
+
+
+@pytest.fixture
+async def world(engine: AsyncEngine) -> World:
+    world = World(engine)
+    await world.connect()
+    return world
+
+
+async def twice(handler: Any, *args: Any) -> None:
+    await handler(*args)
+    await handler(*args)
+
+
+async def test_a_dm_creates_a_conversation_once_and_replies_default_to_dm(world: World) -> None:
+    dm = direct_message_received(dm_id="900", customer_id=CUSTOMER, account_id=ACCOUNT)
+    await handle_activity(world.uow(), dm)
+    outbox = await world.count(tables.outbox)
+    await handle_activity(world.uow(), dm)
+    assert await world.count(tables.messages) == 1
+    assert await world.count(tables.outbox) == outbox
+    row = await world.conversation()
+    assert row.last_customer_kind == "direct_message"
+    _, message = await reply(world.context, world.caller, row.id, Reply(text="Hi there"))
+    assert message.kind.value == "direct_message"
+    assert message.in_reply_to_tweet_id is None
+
+
+async def test_tweet_reply_goes_to_the_customers_latest_tweet(world: World) -> None:
+    for i, tweet_id in enumerate(["101", "102"]):
+        await handle_activity(
+            world.uow(),
+            tweet_received(
+                tweet_id=tweet_id,
+                customer_id=CUSTOMER,
+                account_id=ACCOUNT,
+                created_at=T0 + timedelta(minutes=i),
+            ),
+        )
+    row = await world.conversation()
+    _, message = await reply(world.context, world.caller, row.id, Reply(text="Looking"))
+    assert (message.kind.value, message.in_reply_to_tweet_id) == ("tweet", "102")
+    assert (await world.conversation()).owner_id == world.agent  # auto-ownership on
+
+
+async def started_with_reply(world: World) -> tuple[uuid.UUID, uuid.UUID]:
+    await handle_activity(
+        world.uow(), tweet_received(tweet_id="101", customer_id=CUSTOMER, account_id=ACCOUNT)
+    )
+    row = await world.conversation()
+    _, message = await reply(world.context, world.caller, row.id, Reply(text="On it"))
+    return row.id, message.id
+
+
+async def test_reply_sent_redelivered_changes_nothing(world: World) -> None:
+    conversation_id, message_id = await started_with_reply(world)
+    sent = reply_sent(
+        org_id=world.org, conversation_id=conversation_id, message_id=message_id, twitter_id="555"
+    )
+    await handle_reply_result(world.uow(), sent)
+    outbox, revision = await world.count(tables.outbox), (await world.conversation()).revision
+    await handle_reply_result(world.uow(), sent)
+    assert (await world.count(tables.outbox), (await world.conversation()).revision) == (
+        outbox,
+        revision,
+    )
+    stored = await world.message(message_id)
+    assert (stored.delivery_state, stored.twitter_id) == ("sent", "555")
+
+
+async def test_reply_failed_keeps_the_reason(world: World) -> None:
+    conversation_id, message_id = await started_with_reply(world)
+    failed = reply_failed(org_id=world.org, conversation_id=conversation_id, message_id=message_id)
+    await twice(handle_reply_result, world.uow(), failed)
+    stored = await world.message(message_id)
+    assert (stored.delivery_state, stored.failure_reason) == ("failed", "duplicate_content")
+
+
+async def test_echo_before_the_result_confirms_the_reply_not_a_new_message(world: World) -> None:
+    conversation_id, message_id = await started_with_reply(world)
+    echo = tweet_received(
+        tweet_id="777", customer_id=CUSTOMER, account_id=ACCOUNT, text="On it", from_account=True
+    )
+    await twice(handle_activity, world.uow(), echo)
+    sent = reply_sent(
+        org_id=world.org, conversation_id=conversation_id, message_id=message_id, twitter_id="777"
+    )
+    await handle_reply_result(world.uow(), sent)
+    assert await world.count(tables.messages) == 2  # the customer's tweet and the reply
+    stored = await world.message(message_id)
+    assert (stored.delivery_state, stored.twitter_id) == ("sent", "777")
+
+
+async def test_a_post_from_the_twitter_app_is_stored_as_sent_without_agent(world: World) -> None:
+    await started_with_reply(world)
+    own = tweet_received(
+        tweet_id="888",
+        customer_id=CUSTOMER,
+        account_id=ACCOUNT,
+        text="typed on the phone",
+        from_account=True,
+    )
+    await twice(handle_activity, world.uow(), own)
+    m = tables.messages.c
+    assert (
+        await world.count(tables.messages, m.twitter_id == "888", m.author_user_id.is_(None)) == 1
+    )
+
+
+async def test_deleted_tweet_is_marked_once(world: World) -> None:
+    await handle_activity(
+        world.uow(), tweet_received(tweet_id="101", customer_id=CUSTOMER, account_id=ACCOUNT)
+    )
+    deletion = TweetDeleted(
+        event_id=twitter_event_id(ACCOUNT, "tweet_delete", "101"),
+        occurred_at=datetime.now(UTC),
+        org_id=None,
+        producer="ingest-svc",
+        actor=Actor(kind=ActorKind.TWITTER_ACCOUNT, id=CUSTOMER),
+        correlation_id=uuid.uuid4(),
+        subject=Subject(twitter_account_id=ACCOUNT),
+        payload=TweetDeletedPayload(
+            account_id=ACCOUNT, tweet_id="101", user_id=CUSTOMER, deleted_at=datetime.now(UTC)
+        ),
+    )
+    await handle_activity(world.uow(), deletion)
+    outbox = await world.count(tables.outbox)
+    await handle_activity(world.uow(), deletion)
+    assert await world.count(tables.outbox) == outbox
+    assert await world.count(tables.messages, tables.messages.c.deleted) == 1
+
+
+async def test_channel_settings_are_kept_and_redelivery_is_harmless(world: World) -> None:
+    snapshot = channel_snapshot(
+        org_id=world.org,
+        channel_id=world.channel,
+        account_id=ACCOUNT,
+        revision=2,
+        auto_ownership=False,
+    )
+    await twice(handle_channel_snapshot, world.uow(), snapshot)
+    async with world.engine.connect() as connection:
+        row = (await connection.execute(select(tables.channels))).one()
+    assert (row.revision, row.auto_ownership, row.new_after_seconds) == (2, False, 30 * 86400)
+
+
+async def test_losing_access_removes_ownership_once(world: World) -> None:
+    await started_with_reply(world)
+    assert (await world.conversation()).owner_id == world.agent
+    del world.access.roles[(world.agent, world.channel)]
+    revoked = GrantChanged(
+        event_id=uuid.uuid4(),
+        occurred_at=datetime.now(UTC),
+        org_id=world.org,
+        producer="access-svc",
+        actor=Actor(kind=ActorKind.USER, id=str(uuid.uuid4())),
+        correlation_id=uuid.uuid4(),
+        subject=Subject(channel_id=world.channel),
+        payload=GrantChangedPayload(
+            channel_id=world.channel,
+            principal_kind=PrincipalKind.USER,
+            principal_id=world.agent,
+            role=None,
+            previous_role=ChannelRole.CONTRIBUTOR,
+        ),
+    )
+    await handle_access_event(world.context, revoked)
+    outbox = await world.count(tables.outbox)
+    await handle_access_event(world.context, revoked)
+    assert await world.count(tables.outbox) == outbox
+    assert (await world.conversation()).owner_id is None
+    assert world.access.forgotten == [world.org, world.org]
+    h = tables.history.c
+    assert await world.count(tables.history, h.reason == "access_lost") == 1

@@ -1,0 +1,54 @@
+"""Fixtures the end-to-end tests of conversation-svc share: the service as its own process
+(migrated, on a fresh database), and a publisher on the test's topics."""
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import pytest
+
+from switchboard_platform.kafka.broker import EventPublisher, build_broker
+from switchboard_platform.settings import KafkaSettings
+from switchboard_testing.processes import RunningService, free_port, run_once, service_process
+
+
+@pytest.fixture
+def start_conversation_svc(
+    kafka_bootstrap_servers: str, topic_prefix: str, fresh_database_url: str, tmp_path: Path
+) -> Callable[[], AbstractContextManager[RunningService]]:
+    port = free_port()
+    env = {
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
+        "KAFKA_TOPIC_PREFIX": topic_prefix,
+        "DATABASE_URL": fresh_database_url,
+        "SB_CONVERSATION_PORT": str(port),
+        "SB_CONVERSATION_CONSUMER_GROUP": f"graceful-{uuid.uuid4().hex[:6]}",
+        # The builders' tweets are from 2026-01-01: the auto-resolve sweep would (rightly)
+        # resolve them once they are 30 days old; it is not what these tests are about.
+        "SB_CONVERSATION_SWEEP_ENABLED": "false",
+    }
+    run_once("switchboard_conversation", "migrate", env=env)
+
+    def start() -> AbstractContextManager[RunningService]:
+        return service_process(
+            "conversation-svc",
+            "switchboard_conversation",
+            "serve",
+            port=port,
+            env=env,
+            log_dir=tmp_path,
+        )
+
+    return start
+
+
+@pytest.fixture
+async def publisher(
+    kafka_bootstrap_servers: str, topic_prefix: str
+) -> AsyncIterator[EventPublisher]:
+    settings = KafkaSettings(bootstrap_servers=kafka_bootstrap_servers, topic_prefix=topic_prefix)
+    broker = build_broker(settings, client_id="graceful-test")
+    await broker.start()
+    yield EventPublisher(broker, settings)
+    await broker.stop()
