@@ -62,17 +62,7 @@ async def enqueue(
     session: AsyncSession, table: Table, topic: Topic, event: Event[Any], *, key: str
 ) -> None:
     """Add an event to the outbox within the caller's transaction."""
-    await session.execute(
-        insert(table).values(
-            topic=topic.name,
-            key=key,
-            event_id=event.event_id,
-            event_type=event.type,
-            value=encode(event).decode(),
-        )
-    )
-    # Delivered at commit, and folded with others of the same transaction.
-    await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+    await enqueue_many(session, table, [(topic, event, key)])
 
 
 async def enqueue_many(
@@ -94,6 +84,7 @@ async def enqueue_many(
             for topic, event, key in events
         ],
     )
+    # Delivered at commit, and folded with others of the same transaction.
     await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
 
 
