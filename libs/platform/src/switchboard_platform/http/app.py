@@ -5,6 +5,7 @@ from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI
 
+from switchboard_platform.http.correlation import CorrelationMiddleware
 from switchboard_platform.http.errors import install_error_handlers
 from switchboard_platform.http.health import Check, health_router
 from switchboard_platform.http.metrics_middleware import MetricsMiddleware
@@ -23,5 +24,6 @@ def create_app(
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     install_error_handlers(app)
     app.add_middleware(MetricsMiddleware)
+    app.add_middleware(CorrelationMiddleware)
     app.include_router(health_router(checks))
     return app

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import sqlalchemy.exc
+import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 from faststream import AckPolicy
@@ -30,7 +31,7 @@ from switchboard_contracts.envelope import Actor, Event, Subject, utc_now
 from switchboard_contracts.events.dead_letters import DeadLetter, DeadLetterPayload
 from switchboard_contracts.topics import Topic, topic_named
 from switchboard_platform import metrics
-from switchboard_platform.kafka.broker import EventPublisher
+from switchboard_platform.kafka.broker import Publisher
 from switchboard_platform.logs import get_logger
 
 log = get_logger(__name__)
@@ -68,7 +69,7 @@ class Subscription:
         topic: Topic,
         group_id: str,
         handler: Handler,
-        publisher: EventPublisher,
+        publisher: Publisher,
         service: str,
         max_attempts: int = 5,
     ) -> None:
@@ -127,7 +128,13 @@ class Subscription:
             await self._dead_letter(message, body, "validation_error", _summary(exc))
             return "dead_lettered"
         try:
-            await self._handler(event)
+            # Every log line of the handler names the event and the flow it belongs to.
+            with structlog.contextvars.bound_contextvars(
+                correlation_id=str(event.correlation_id),
+                event_id=str(event.event_id),
+                event_type=event.type,
+            ):
+                await self._handler(event)
         except PermanentError as exc:
             await self._dead_letter(message, body, exc.code, str(exc), event.event_id)
             return "dead_lettered"
