@@ -1,6 +1,6 @@
 # The one entry point for people and CI. Every target calls a script in scripts/ or deploy/.
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap up down status logs test test-unit lint fmt docs contracts infra infra-down
+.PHONY: help bootstrap up up-detached down demo status logs test test-unit lint fmt docs contracts infra infra-down
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -8,11 +8,17 @@ help: ## list the targets
 bootstrap: ## install uv and the locked workspace
 	@scripts/bootstrap.sh
 
-up: ## run the system: Kafka, PostgreSQL, migrations, topics, services (safe to re-run)
+up: ## run the system (Kafka, PostgreSQL, migrations, topics, services, simulator) with its logs until Ctrl-C
 	@scripts/stack.sh up
+
+up-detached: ## the same, left running in the background (tests, CI); `make down` stops it
+	@scripts/stack.sh up --detach
 
 down: ## stop the services and the infrastructure `make up` started
 	@scripts/stack.sh down
+
+demo: ## the product story against the running stack (`make up` in another terminal first)
+	@PATH="$$HOME/.local/bin:$$PATH" uv run --frozen python scripts/demo.py
 
 status: ## what runs
 	@scripts/stack.sh status; deploy/infra.sh status

@@ -1,16 +1,20 @@
-"""Fixtures the end-to-end tests of conversation-svc share: the service as its own process
-(migrated, on a fresh database), and a publisher on the test's topics."""
+"""Fixtures the end-to-end tests share: the whole system as separate processes (once per
+session), conversation-svc alone as its own process (migrated, on a fresh database), and a
+publisher on the test's topics."""
 
+import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
+from switchboard_platform.kafka.topics import ensure_topics
 from switchboard_platform.settings import KafkaSettings
 from switchboard_testing.processes import RunningService, free_port, run_once, service_process
+from switchboard_testing.system import System, running_system
 
 
 @pytest.fixture
@@ -52,3 +56,25 @@ async def publisher(
     await broker.start()
     yield EventPublisher(broker, settings)
     await broker.stop()
+
+
+@pytest.fixture(scope="session")
+def system(
+    kafka_bootstrap_servers: str,
+    database_server_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[System]:
+    """The whole system, started once per test session: the four services and the Twitter
+    simulator as separate processes on free ports, fresh databases, and topics of its own
+    (not the session's `topic_prefix`: its consumers would see the other e2e tests' events,
+    and they its). Tests share it and stay apart by making their own organization and
+    Twitter users."""
+    prefix = f"test-system-{uuid.uuid4().hex[:8]}."
+    asyncio.run(ensure_topics(kafka_bootstrap_servers, prefix=prefix))
+    with running_system(
+        kafka_bootstrap_servers=kafka_bootstrap_servers,
+        topic_prefix=prefix,
+        database_server_url=database_server_url,
+        log_dir=tmp_path_factory.mktemp("system"),
+    ) as running:
+        yield running

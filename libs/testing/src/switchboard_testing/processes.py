@@ -64,6 +64,26 @@ def run_once(module: str, *args: str, env: Mapping[str, str]) -> None:
         raise RuntimeError(f"{module} {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
 
+def start_process(
+    name: str, module: str, *args: str, port: int, env: Mapping[str, str], log_dir: Path
+) -> RunningService:
+    """Start `python -m module` with its output in `log_dir/<name>.log`; do not wait."""
+    log_path = log_dir / f"{name}.log"
+    with log_path.open("ab") as log:  # a restarted service appends to its log
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", module, *args],
+            env={**os.environ, **BYTECODE, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return RunningService(name, f"http://127.0.0.1:{port}", log_path, process)
+
+
+def wait_ready(service: RunningService, within: float = 60.0) -> None:
+    """Until `/readyz` answers 200; fail with the log's tail when it exits or takes too long."""
+    _wait_ready(service, service.process, within)
+
+
 @contextmanager
 def service_process(
     name: str,
@@ -75,17 +95,9 @@ def service_process(
     ready_within: float = 60.0,
 ) -> Iterator[RunningService]:
     """Start `python -m module`, wait for `/readyz`, stop it with SIGTERM on exit."""
-    log_path = log_dir / f"{name}.log"
-    with log_path.open("ab") as log:  # a restarted service appends to its log
-        process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", module, *args],
-            env={**os.environ, **BYTECODE, **env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    service = RunningService(name, f"http://127.0.0.1:{port}", log_path, process)
+    service = start_process(name, module, *args, port=port, env=env, log_dir=log_dir)
     try:
-        _wait_ready(service, process, ready_within)
+        _wait_ready(service, service.process, ready_within)
         yield service
     finally:
         service.terminate()
