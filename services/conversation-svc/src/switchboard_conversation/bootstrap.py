@@ -8,6 +8,7 @@ from functools import partial
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from switchboard_conversation.adapters import tables
 from switchboard_conversation.adapters.access import AccessChecker, HttpAccessChecker
@@ -36,10 +37,12 @@ def create_app(
     *,
     access: AccessChecker | None = None,
     clock: Clock = utc_now,
+    engine: AsyncEngine | None = None,
 ) -> FastAPI:
-    """`access` and `clock` let tests put access-svc in process and move time."""
+    """`access` and `clock` let tests put access-svc in process and move time; `engine`
+    lets a test that drives only the HTTP API (no lifespan) own and dispose the pool."""
     settings = settings or ConversationSettings()
-    engine = create_engine(settings.database.url, pool_size=settings.database.pool_size)
+    engine = engine or create_engine(settings.database.url, pool_size=settings.database.pool_size)
     broker = build_broker(settings.kafka, client_id=SERVICE)
     publisher = EventPublisher(broker, settings.kafka)
     context = Context(

@@ -10,6 +10,7 @@ A crash between publish and delete publishes a batch again: consumers deduplicat
 
 import asyncio
 import contextlib
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,7 +27,6 @@ from sqlalchemy import (
     Uuid,
     delete,
     func,
-    insert,
     select,
     text,
 )
@@ -68,24 +68,32 @@ async def enqueue(
 async def enqueue_many(
     session: AsyncSession, table: Table, events: Sequence[tuple[Topic, Event[Any], str]]
 ) -> None:
-    """Add many events (topic, event, key) in one statement and one NOTIFY: for batches."""
+    """Add many events (topic, event, key) and one NOTIFY in one statement: for batches.
+
+    One INSERT ... SELECT from the events as one JSON parameter, whatever their number
+    (ids follow their order), rather than an executemany (one statement per row)."""
     if not events:
         return
-    await session.execute(
-        insert(table),
-        [
-            {
-                "topic": topic.name,
-                "key": key,
-                "event_id": event.event_id,
-                "event_type": event.type,
-                "value": encode(event).decode(),
-            }
-            for topic, event, key in events
-        ],
+    rows = [
+        {
+            "topic": topic.name,
+            "key": key,
+            "event_id": str(event.event_id),
+            "event_type": event.type,
+            "value": encode(event).decode(),
+        }
+        for topic, event, key in events
+    ]
+    # The NOTIFY goes with the rows (one round trip): delivered at commit, and folded with
+    # others of the same transaction.
+    statement = text(
+        f"WITH added AS (INSERT INTO {table.name} (topic, key, event_id, event_type, value) "  # noqa: S608
+        "SELECT topic, key, event_id, event_type, value FROM ROWS FROM (jsonb_to_recordset("
+        "CAST(:rows AS jsonb)) AS (topic text, key text, event_id uuid, event_type text, "
+        "value text)) WITH ORDINALITY AS e(topic, key, event_id, event_type, value, n) "
+        f"ORDER BY n RETURNING 1) SELECT pg_notify('{NOTIFY_CHANNEL}', '')"
     )
-    # Delivered at commit, and folded with others of the same transaction.
-    await session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+    await session.execute(statement, {"rows": json.dumps(rows)})
 
 
 class OutboxRelay:

@@ -1,11 +1,12 @@
 """Conversations, their messages, notes and history in PostgreSQL (inside a unit of work)."""
 
+import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, and_, literal, literal_column, or_, select, update
+from sqlalchemy import DateTime, and_, literal, literal_column, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +35,26 @@ class ConversationRepository:
 
     async def for_update(self, channel_id: uuid.UUID, customer_id: str) -> Conversation | None:
         return await self._one(and_(_c.channel_id == channel_id, _c.customer_id == customer_id))
+
+    async def for_update_knowing(
+        self, channel_id: uuid.UUID, customer_id: str, twitter_id: str
+    ) -> tuple[Conversation | None, bool]:
+        """`for_update`, and whether it has a message with that Twitter id (one round trip)."""
+        known = (
+            select(_m.id)
+            .where(_m.conversation_id == _c.id, _m.twitter_id == twitter_id)
+            .exists()
+            .label("known")
+        )
+        statement = (
+            select(tables.conversations, known)
+            .where(_c.channel_id == channel_id, _c.customer_id == customer_id)
+            .with_for_update(of=tables.conversations)
+        )
+        row = (await self._session.execute(statement)).first()
+        if row is None:
+            return None, False
+        return Conversation(rows.state(row)), bool(row.known)
 
     async def by_id_for_update(
         self, org_id: uuid.UUID, conversation_id: uuid.UUID
@@ -121,18 +142,12 @@ class ConversationRepository:
 
     # saving -----------------------------------------------------------------------------------
     async def save(self, conversations: Sequence[Conversation]) -> None:
-        """Store the state of each conversation and what its changes added, in bulk."""
+        """Store the state of each conversation and what its changes added, in bulk: one
+        statement for every conversation (one JSON parameter), not one per row."""
         if not conversations:
             return
-        states = [rows.state_values(c.state) for c in conversations]
-        statement = insert(tables.conversations)
-        excluded = statement.excluded
         await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["id"],
-                set_={k: excluded[k] for k in states[0] if k not in ("id", "created_at")},
-            ),
-            states,
+            _UPSERT, _rows([rows.state_values(c.state) for c in conversations])
         )
         added, changed, notes, removed_notes = _rows_of_changes(conversations)
         if added:
@@ -152,7 +167,76 @@ class ConversationRepository:
 
     async def record_history(self, events: Sequence[Event[Any]]) -> None:
         if events:
-            await self._session.execute(insert(tables.history), [_history(e) for e in events])
+            await self._session.execute(_HISTORY, _rows([_history(e) for e in events]))
+
+
+# Bulk writes: every row in one JSON parameter, turned into rows by PostgreSQL; the SQL is
+# the same whatever the number of rows (one statement, one round trip, cached).
+_STATE_COLUMNS = {
+    "id": "uuid",
+    "org_id": "uuid",
+    "channel_id": "uuid",
+    "customer_id": "text",
+    "customer_screen_name": "text",
+    "customer_name": "text",
+    "status": "text",
+    "owner_id": "uuid",
+    "tags": "text[]",
+    "topic_ids": "uuid[]",
+    "created_at": "timestamptz",
+    "last_activity_at": "timestamptz",
+    "revision": "int",
+    "updated_at": "timestamptz",
+    "last_customer_kind": "text",
+    "last_customer_tweet_id": "text",
+}
+_HISTORY_COLUMNS = {
+    "conversation_id": "uuid",
+    "org_id": "uuid",
+    "channel_id": "uuid",
+    "revision": "int",
+    "type": "text",
+    "occurred_at": "timestamptz",
+    "actor_kind": "text",
+    "actor_id": "text",
+    "reason": "text",
+    "from_status": "text",
+    "to_status": "text",
+    "detail": "jsonb",
+}
+
+
+def _recordset(columns: dict[str, str]) -> str:
+    kinds = ", ".join(f"{name} {kind}" for name, kind in columns.items())
+    return (
+        f"ROWS FROM (jsonb_to_recordset(CAST(:rows AS jsonb)) AS ({kinds})) "
+        f"WITH ORDINALITY AS v({', '.join(columns)}, n)"
+    )
+
+
+_UPSERT = text(
+    "INSERT INTO conversations ("  # noqa: S608 - constant SQL
+    + ", ".join(_STATE_COLUMNS)
+    + ") SELECT "
+    + ", ".join(f"v.{name}" for name in _STATE_COLUMNS)
+    + f" FROM {_recordset(_STATE_COLUMNS)} ORDER BY n"
+    + " ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(
+        f"{name} = EXCLUDED.{name}" for name in _STATE_COLUMNS if name not in ("id", "created_at")
+    )
+)
+_HISTORY = text(
+    "INSERT INTO conversation_history ("  # noqa: S608 - constant SQL
+    + ", ".join(_HISTORY_COLUMNS)
+    + ") SELECT "
+    + ", ".join(f"v.{name}" for name in _HISTORY_COLUMNS)
+    + f" FROM {_recordset(_HISTORY_COLUMNS)} ORDER BY n"
+)
+
+
+def _rows(values: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """The `:rows` parameter: the rows as a JSON array (ids and times as text)."""
+    return {"rows": json.dumps(list(values), default=str)}
 
 
 def _rows_of_changes(conversations: Sequence[Conversation]) -> tuple[list[Any], ...]:

@@ -1,7 +1,6 @@
 """conversation-svc's tables (SQLAlchemy Core). The migrations under `migrations/` create them."""
 
 from sqlalchemy import (
-    ARRAY,
     BigInteger,
     Boolean,
     Column,
@@ -20,7 +19,9 @@ from sqlalchemy import (
     text,
     true,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+
+# PostgreSQL's ARRAY: its `contains` (@>) is what the queue filters by tag and topic use.
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from switchboard_contracts.events.channels import DEFAULT_AUTO_RESOLVE_SECONDS as THIRTY_DAYS
 from switchboard_platform.db.idempotency import processed_events_table

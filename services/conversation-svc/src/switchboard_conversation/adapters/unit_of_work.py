@@ -5,7 +5,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, literal, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -72,6 +72,28 @@ class UnitOfWork:
             tables.outbox,
             [(CONVERSATIONS, event, str(event.subject.conversation_id)) for event in events],
         )
+
+    async def first_delivery_to_account(
+        self, consumer: str, event_id: uuid.UUID, account_id: str
+    ) -> tuple[bool, list[ChannelView]]:
+        """`first_delivery` and `channels_for_account` in one round trip: whether this is the
+        event's first delivery (its record is written), and the account's channels."""
+        p, ch = tables.processed_events, tables.channels
+        first = (
+            insert(p)
+            .values(consumer=consumer, event_id=event_id)
+            .on_conflict_do_nothing()
+            .returning(p.c.event_id)
+            .cte("first")
+        )
+        one = select(literal(1).label("one")).subquery("one")
+        statement = select(
+            select(func.count()).select_from(first).scalar_subquery().label("first_delivery"),
+            ch,
+        ).select_from(one.outerjoin(ch, ch.c.twitter_account_id == account_id))
+        found = (await self.session.execute(statement)).all()
+        channels = [rows.channel(row) for row in found if row.id is not None]
+        return bool(found[0].first_delivery), channels
 
     # channels ------------------------------------------------------------------------------
     async def channels_for_account(self, account_id: str) -> list[ChannelView]:

@@ -8,7 +8,7 @@ import uuid
 
 from switchboard_contracts.enums import ChannelAction, QueueStatus
 from switchboard_conversation.domain.conversation import Conversation, Note
-from switchboard_conversation.domain.errors import InvalidActionError
+from switchboard_conversation.domain.errors import ConflictError, InvalidActionError
 from switchboard_conversation.service_layer.actions import channel_of, locked
 from switchboard_conversation.service_layer.authorization import authorize, may_own
 from switchboard_conversation.service_layer.context import Caller, Context
@@ -26,8 +26,11 @@ async def move(
 
 
 async def take(context: Context, caller: Caller, conversation_id: uuid.UUID) -> Conversation:
-    action = ChannelAction.TAKE_OWNERSHIP
+    """Take it for oneself (Contributor). Taking it from another agent removes their
+    ownership: a Supervisor's action (DOMAIN.md, "Access to a channel and roles")."""
+    action = await _ownership_action(context, caller, conversation_id)
     async with locked(context, caller, conversation_id, action) as (uow, conversation):
+        _unchanged_owner(conversation, caller, action)
         conversation.take(caller.user_id, at=context.clock())
         await record(uow, [conversation], actor=caller.actor, correlation_id=uuid.uuid4())
         return conversation
@@ -43,7 +46,7 @@ async def assign(
     channel_id = await channel_of(context, caller.org_id, conversation_id)
     action = ChannelAction.ASSIGN_OWNERSHIP
     if owner_id is None:
-        action = await _unassign_action(context, caller, conversation_id)
+        action = await _ownership_action(context, caller, conversation_id)
     await authorize(context.access, caller, channel_id, action)
     if owner_id is not None and not await may_own(
         context.access, caller.org_id, owner_id, channel_id
@@ -52,6 +55,7 @@ async def assign(
             "owner_id", "The owner must be a user with Contributor or higher on the channel."
         )
     async with locked(context, caller, conversation_id, action) as (uow, conversation):
+        _unchanged_owner(conversation, caller, action)
         if owner_id is None:
             conversation.unassign(at=context.clock())
         else:
@@ -60,10 +64,11 @@ async def assign(
         return conversation
 
 
-async def _unassign_action(
+async def _ownership_action(
     context: Context, caller: Caller, conversation_id: uuid.UUID
 ) -> ChannelAction:
-    """Giving up one's own ownership needs what taking it needs; anyone else's, Supervisor."""
+    """Taking or giving up one's own ownership needs what taking needs; changing anyone
+    else's, Supervisor."""
     async with context.unit_of_work() as uow:
         conversation = await uow.conversations.by_id_for_update(caller.org_id, conversation_id)
     if conversation is None:
@@ -71,6 +76,13 @@ async def _unassign_action(
     if conversation.state.owner_id in (None, caller.user_id):
         return ChannelAction.TAKE_OWNERSHIP
     return ChannelAction.ASSIGN_OWNERSHIP
+
+
+def _unchanged_owner(conversation: Conversation, caller: Caller, action: ChannelAction) -> None:
+    """Checked for taking; someone else took it meanwhile: refuse rather than take it over."""
+    owner = conversation.state.owner_id
+    if action is ChannelAction.TAKE_OWNERSHIP and owner not in (None, caller.user_id):
+        raise ConflictError("Someone else owns this conversation now; ask a Supervisor.")
 
 
 async def tag(

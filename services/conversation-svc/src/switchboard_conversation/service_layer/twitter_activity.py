@@ -7,6 +7,7 @@
 - A deleted tweet: its message is marked deleted. Revocations are channel-svc's business.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,16 +51,23 @@ async def handle_activity(uow: UnitOfWork, event: Event[Any]) -> None:
     if not isinstance(event, Routable):
         return  # revocations, likes, follows: not conversation material
     async with uow:
-        if not await uow.first_delivery(CONSUMER, event.event_id):
+        first, channels = await uow.first_delivery_to_account(
+            CONSUMER, event.event_id, event.payload.account_id
+        )
+        if not first:
             return
-        await route(uow, event)
+        await route(uow, event, channels)
 
 
-async def route(uow: UnitOfWork, event: Routable) -> None:
+async def route(
+    uow: UnitOfWork, event: Routable, channels: list[ChannelView] | None = None
+) -> None:
     """Within the caller's transaction: apply to every channel of the account (one account
-    may be connected in several organizations); park it when no channel is known yet."""
+    may be connected in several organizations); park it when no channel is known yet.
+    `channels`: the account's, when the caller has read them already."""
     account_id = event.payload.account_id
-    channels = await uow.channels_for_account(account_id)
+    if channels is None:
+        channels = await uow.channels_for_account(account_id)
     if not channels:
         await uow.park(event.event_id, account_id, event.model_dump_json(), datetime.now(UTC))
         return
@@ -102,11 +110,10 @@ def _activity(event: TweetReceived | DirectMessageReceived) -> Activity:
 async def _apply(
     uow: UnitOfWork, channel: ChannelView, activity: Activity, event: Event[Any]
 ) -> None:
-    repo = uow.conversations
-    conversation = await repo.for_update(channel.id, activity.customer.id)
-    if conversation is not None and await repo.message_by_twitter_id(
-        conversation.state.id, activity.twitter_id
-    ):
+    conversation, known = await uow.conversations.for_update_knowing(
+        channel.id, activity.customer.id, activity.twitter_id
+    )
+    if known:
         return  # the same message through another delivery, or an echo already confirmed
     if activity.from_account:
         if conversation is None:
@@ -137,10 +144,29 @@ async def _apply(
     )
 
 
+# Twitter puts the replied-to @handles in front of a reply's text (display_text_range
+# starts after them): the echo of our reply "Thanks" reads "@jane Thanks".
+LEADING_MENTIONS = re.compile(r"^(?:@\w{1,15}\s+)+")
+
+
+def _sent_texts(activity: Activity) -> list[str]:
+    """The texts the reply an echo confirms may have been requested with."""
+    texts = [activity.text]
+    if activity.kind is MessageKind.TWEET:
+        without = LEADING_MENTIONS.sub("", activity.text, count=1)
+        if without not in texts:
+            texts.append(without)
+    return texts
+
+
 async def _echo(uow: UnitOfWork, conversation: Conversation, activity: Activity) -> None:
-    requested = await uow.conversations.requested_reply_like(
-        conversation.state.id, activity.kind.value, activity.text
-    )
+    requested = None
+    for text in _sent_texts(activity):
+        requested = await uow.conversations.requested_reply_like(
+            conversation.state.id, activity.kind.value, text
+        )
+        if requested is not None:
+            break
     if requested is not None:  # our own reply, seen on Twitter before its result arrived
         conversation.mark_sent(requested, twitter_id=activity.twitter_id, at=activity.created_at)
         return
