@@ -248,3 +248,17 @@ def test_every_change_has_its_own_revision_and_time() -> None:
     revisions = [state.revision for _, state in c.changes]
     assert revisions == [revisions[0], revisions[0] + 1]
     assert c.state.updated_at == T0 + timedelta(hours=2)
+
+
+def test_replying_to_a_resolved_conversation_does_not_give_it_an_owner() -> None:
+    c = conversation(QueueStatus.RESOLVED)
+    c.reply(reply(), auto_ownership=True)
+    assert c.state.status is QueueStatus.RESOLVED
+    assert c.state.owner_id is None
+
+
+def test_a_reply_that_moves_a_resolved_conversation_on_gives_it_an_owner() -> None:
+    c = conversation(QueueStatus.RESOLVED)
+    c.reply(reply(), auto_ownership=True, then=QueueStatus.PENDING)
+    assert c.state.status is QueueStatus.PENDING
+    assert c.state.owner_id == AGENT

@@ -133,7 +133,8 @@ class Conversation:
     ) -> None:
         """An agent's reply (delivery requested), and optionally a move in the same action.
 
-        With auto-ownership on, the replying agent becomes owner of an unowned conversation.
+        With auto-ownership on, the replying agent becomes owner of an unowned conversation,
+        unless it is Resolved and stays so.
         """
         if message.direction is not MessageDirection.OUTBOUND or message.author_user_id is None:
             raise ValueError("reply() takes an agent's outbound message")
@@ -142,7 +143,13 @@ class Conversation:
         at = message.created_at
         self._touch(at)
         self._record(MessageAdded(message), at)
-        if auto_ownership and self.state.owner_id is None:
+        # A Resolved conversation has no owner: replying to one that stays Resolved does
+        # not give it one (a reply that moves it on does).
+        stays_resolved = self.state.status is QueueStatus.RESOLVED and then in (
+            None,
+            QueueStatus.RESOLVED,
+        )
+        if auto_ownership and self.state.owner_id is None and not stays_resolved:
             self._set_owner(message.author_user_id, reason="auto_ownership", at=at)
         if then is not None and then is not self.state.status:
             self._move(then, reason="reply", at=at)
