@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 
 from switchboard_contracts.enums import ActorKind, MessageKind
 from switchboard_contracts.envelope import Actor, Subject, utc_now
@@ -129,4 +130,9 @@ async def test_a_requested_reply_goes_out_once_and_its_result_comes_back(
     assert texts.count("@kafka_customer yes, we are here") == 1  # not sent twice
     sent_ids = {t.id for t in tweets}
     assert {r["payload"]["twitter_id"] for r in results} <= sent_ids
+    sends = REGISTRY.get_sample_value(
+        "sb_twitter_api_calls_total", {"operation": "tweet", "outcome": "sent"}
+    )
+    assert sends is not None
+    assert sends >= 2
     assert all(t.in_reply_to_tweet_id == mention.id for t in tweets)

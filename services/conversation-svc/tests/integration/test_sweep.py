@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -95,8 +96,11 @@ async def test_the_sweep_resolves_in_batches_with_events_per_conversation(
     clock.at = T0 + timedelta(hours=1, minutes=2)  # Pending ones of minutes 0 and 2 only
     assert await sweep(context, batch_size=3) == 2
     clock.at = T0 + timedelta(hours=3)  # everything on the first channel
+    resolved_before = REGISTRY.get_sample_value("sb_auto_resolved_conversations_total") or 0
     assert await sweep(context, batch_size=3) == 6
     assert await sweep(context, batch_size=3) == 0
+    resolved_after = REGISTRY.get_sample_value("sb_auto_resolved_conversations_total") or 0
+    assert resolved_after - resolved_before == 6
 
     after = {r.id: r for r in await rows(engine, select(tables.conversations))}
     swept = [r for r in after.values() if r.status == "resolved"]

@@ -15,6 +15,7 @@ import httpx2
 from authlib.integrations.httpx_client import AsyncOAuth1Client, OAuth1Auth
 from pydantic import SecretStr
 
+from switchboard_channel import metrics
 from switchboard_channel.domain.credentials import AccountCredentials
 from switchboard_contracts.enums import MessageKind
 from switchboard_platform.logs import get_logger
@@ -214,6 +215,13 @@ class TwitterApi:
         else:
             path = f"/2/dm_conversations/with/{reply.customer_id}/messages"
             body = {"text": reply.text}
+        outcome = await self._post_reply(path, body, reply.kind, credentials)
+        metrics.TWITTER_SENDS.labels(reply.kind.value, type(outcome).__name__.lower()).inc()
+        return outcome
+
+    async def _post_reply(
+        self, path: str, body: dict[str, Any], kind: MessageKind, credentials: AccountCredentials
+    ) -> SendOutcome:
         try:
             async with self._signed(credentials) as client:
                 response = await client.post(path, json=body)
@@ -221,7 +229,7 @@ class TwitterApi:
             return Retryable(f"could not reach Twitter: {type(exc).__name__}")
         except httpx2.TransportError as exc:
             return Unknown(f"no answer from Twitter: {type(exc).__name__}")
-        return _outcome(reply.kind, response)
+        return _outcome(kind, response)
 
 
 def _outcome(kind: MessageKind, response: httpx2.Response) -> SendOutcome:

@@ -12,6 +12,7 @@ import uuid
 
 from switchboard_contracts.enums import ActorKind
 from switchboard_contracts.envelope import Actor
+from switchboard_conversation import metrics
 from switchboard_conversation.service_layer.context import Context
 from switchboard_conversation.service_layer.recording import record
 from switchboard_platform.logs import get_logger
@@ -34,6 +35,7 @@ async def sweep(context: Context, *, batch_size: int = 500) -> int:
             for conversation in stale:
                 conversation.auto_resolve(at=now)
             await record(uow, stale, actor=ACTOR, correlation_id=correlation_id)
+        metrics.AUTO_RESOLVED.inc(len(stale))  # committed
         total += len(stale)
         if len(stale) < batch_size:
             return total
@@ -54,10 +56,13 @@ class Sweeper:
     async def run(self) -> None:
         while not self._stopping.is_set():
             try:
-                resolved = await sweep(self._context, batch_size=self._batch_size)
+                with metrics.AUTO_RESOLVE_SECONDS.time():
+                    resolved = await sweep(self._context, batch_size=self._batch_size)
+                metrics.AUTO_RESOLVE_RUNS.labels("completed").inc()
                 if resolved:
                     log.info("auto-resolved", conversations=resolved)
             except Exception:
+                metrics.AUTO_RESOLVE_RUNS.labels("failed").inc()
                 log.exception("auto-resolve sweep failed; next round retries")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), timeout=self._interval)
