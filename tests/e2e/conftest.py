@@ -78,3 +78,14 @@ def system(
         log_dir=tmp_path_factory.mktemp("system"),
     ) as running:
         yield running
+
+
+@pytest.fixture
+def topic_prefix(kafka_bootstrap_servers: str) -> str:
+    """Fresh catalogue topics for each of these tests (overrides the plugin's session-wide
+    one): a service started with a new consumer group reads from the earliest offset, and
+    must not first wade through every earlier test's events, which on a slow machine
+    outlasts the tests' waits."""
+    prefix = f"e2e-{uuid.uuid4().hex[:8]}."
+    asyncio.run(ensure_topics(kafka_bootstrap_servers, prefix=prefix))
+    return prefix
