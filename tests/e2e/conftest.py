@@ -15,6 +15,7 @@ from switchboard_platform.kafka.topics import ensure_topics
 from switchboard_platform.settings import KafkaSettings
 from switchboard_testing.processes import RunningService, free_port, run_once, service_process
 from switchboard_testing.system import System, running_system
+from switchboard_testing.traces import SpanCollector
 
 
 @pytest.fixture
@@ -59,16 +60,24 @@ async def publisher(
 
 
 @pytest.fixture(scope="session")
+def span_collector() -> Iterator[SpanCollector]:
+    collector = SpanCollector()
+    yield collector
+    collector.close()
+
+
+@pytest.fixture(scope="session")
 def system(
     kafka_bootstrap_servers: str,
     database_server_url: str,
+    span_collector: SpanCollector,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[System]:
     """The whole system, started once per test session: the four services and the Twitter
     simulator as separate processes on free ports, fresh databases, and topics of its own
     (not the session's `topic_prefix`: its consumers would see the other e2e tests' events,
     and they its). Tests share it and stay apart by making their own organization and
-    Twitter users."""
+    Twitter users. Its services export their traces to `span_collector`."""
     prefix = f"test-system-{uuid.uuid4().hex[:8]}."
     asyncio.run(ensure_topics(kafka_bootstrap_servers, prefix=prefix))
     with running_system(
@@ -76,6 +85,7 @@ def system(
         topic_prefix=prefix,
         database_server_url=database_server_url,
         log_dir=tmp_path_factory.mktemp("system"),
+        otlp_endpoint=span_collector.endpoint,
     ) as running:
         yield running
 

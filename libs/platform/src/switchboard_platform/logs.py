@@ -5,6 +5,8 @@ import sys
 
 import structlog
 
+from switchboard_platform.tracing import current_ids
+
 
 def configure_logging(*, service: str, level: str = "INFO", fmt: str = "json") -> None:
     renderer: structlog.types.Processor = (
@@ -14,6 +16,7 @@ def configure_logging(*, service: str, level: str = "INFO", fmt: str = "json") -
     )
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
+        _add_trace_ids,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.format_exc_info,
@@ -36,6 +39,16 @@ def configure_logging(*, service: str, level: str = "INFO", fmt: str = "json") -
     root.handlers[:] = [handler]
     root.setLevel(level)
     structlog.contextvars.bind_contextvars(service=service)
+
+
+def _add_trace_ids(
+    _: object, __: str, event: structlog.types.EventDict
+) -> structlog.types.EventDict:
+    """Name the trace and span a line was written in, so logs and traces join up."""
+    ids = current_ids()
+    if ids is not None:
+        event["trace_id"], event["span_id"] = ids
+    return event
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

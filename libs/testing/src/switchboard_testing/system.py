@@ -62,10 +62,11 @@ def running_system(
     database_server_url: str,
     log_dir: Path,
     sweep_enabled: bool = True,
+    otlp_endpoint: str | None = None,
 ) -> Iterator[System]:
     """Migrate fresh databases, start the five processes together, wait until all are ready;
     on exit stop them in the safe order (the edge first, access-svc and Twitter last) and
-    drop the databases."""
+    drop the databases. With `otlp_endpoint`, the services export their traces there."""
     ports = {name: free_port() for name in ("access", "channel", "conversation", "ingest", "sim")}
     url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     group = uuid.uuid4().hex[:8]
@@ -77,6 +78,9 @@ def running_system(
         "AUTH_ISSUER": url["access"],
         "AUTH_JWKS_URL": f"{url['access']}/.well-known/jwks.json",
     }
+    if otlp_endpoint is not None:
+        # Exported every 100 ms rather than 5 s, so a test sees a trace soon after the fact.
+        common |= {"OTEL_EXPORTER_OTLP_ENDPOINT": otlp_endpoint, "OTEL_BSP_SCHEDULE_DELAY": "100"}
     env = {
         "access": {
             **common,

@@ -19,7 +19,8 @@ from switchboard_platform.db.outbox import OutboxRelay
 from switchboard_platform.http.app import create_app as create_service_app
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.lifecycle import running
-from switchboard_platform.logs import configure_logging, get_logger
+from switchboard_platform.logs import get_logger
+from switchboard_platform.observability import configure_observability
 from switchboard_platform.settings import DatabaseSettings
 
 SERVICE = "access-svc"
@@ -33,7 +34,7 @@ def create_app(settings: AccessSettings | None = None) -> FastAPI:
         sessions=session_factory(engine),
         reading_sessions=session_factory(engine.execution_options(isolation_level="AUTOCOMMIT")),
     )
-    broker = build_broker(settings.kafka, client_id=SERVICE)
+    broker = build_broker(settings.kafka, client_id=SERVICE, traced=settings.tracing.enabled)
     publisher = EventPublisher(broker, settings.kafka)
     for subscription in subscriptions(
         context=context, publisher=publisher, group_id=settings.consumer_group, service=SERVICE
@@ -45,7 +46,7 @@ def create_app(settings: AccessSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        configure_logging(service=SERVICE, level=settings.log_level, fmt=settings.log_format)
+        configure_observability(SERVICE, settings)
         if signer is not None:
             log.warning(
                 "DEVELOPMENT TOKEN ISSUER IS ON: anyone can get any token; never in production",
@@ -72,6 +73,7 @@ def create_app(settings: AccessSettings | None = None) -> FastAPI:
         "takes a bearer JWT and is scoped to its organization. Publishes access.v1, "
         "consumes channels.v1.",
         lifespan=lifespan,
+        traced=settings.tracing.enabled,
         checks={"database": database_ready, "kafka": kafka_ready},
     )
     install_auth(app, verifier)

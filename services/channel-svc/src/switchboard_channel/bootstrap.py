@@ -27,7 +27,7 @@ from switchboard_platform.db.outbox import OutboxRelay
 from switchboard_platform.http.app import create_app as create_service_app
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.lifecycle import running
-from switchboard_platform.logs import configure_logging
+from switchboard_platform.observability import configure_observability
 from switchboard_platform.settings import DatabaseSettings
 
 SERVICE = "channel-svc"
@@ -43,7 +43,7 @@ def create_app(
     process; by default both are reached over the network at their configured URLs."""
     settings = settings or ChannelSettings()
     engine = create_engine(settings.database.url, pool_size=settings.database.pool_size)
-    broker = build_broker(settings.kafka, client_id=SERVICE)
+    broker = build_broker(settings.kafka, client_id=SERVICE, traced=settings.tracing.enabled)
     publisher = EventPublisher(broker, settings.kafka)
     context = build_context(
         settings,
@@ -60,7 +60,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        configure_logging(service=SERVICE, level=settings.log_level, fmt=settings.log_format)
+        configure_observability(SERVICE, settings)
         try:
             async with running(broker, [relay]):
                 yield
@@ -82,6 +82,7 @@ def create_app(
         "the channel selector, and sending replies. Publishes channels.v1 and "
         "replies.results.v1; consumes replies.requested.v1 and twitter.activity.v1.",
         lifespan=lifespan,
+        traced=settings.tracing.enabled,
         checks={"database": database_ready, "kafka": kafka_ready},
     )
     install_auth(app, verifier)

@@ -26,7 +26,7 @@ from switchboard_platform.db.outbox import OutboxRelay
 from switchboard_platform.http.app import create_app as create_service_app
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.lifecycle import running
-from switchboard_platform.logs import configure_logging
+from switchboard_platform.observability import configure_observability
 from switchboard_platform.settings import DatabaseSettings
 
 SERVICE = "conversation-svc"
@@ -43,7 +43,7 @@ def create_app(
     lets a test that drives only the HTTP API (no lifespan) own and dispose the pool."""
     settings = settings or ConversationSettings()
     engine = engine or create_engine(settings.database.url, pool_size=settings.database.pool_size)
-    broker = build_broker(settings.kafka, client_id=SERVICE)
+    broker = build_broker(settings.kafka, client_id=SERVICE, traced=settings.tracing.enabled)
     publisher = EventPublisher(broker, settings.kafka)
     context = Context(
         unit_of_work=partial(UnitOfWork, session_factory(engine)),
@@ -64,7 +64,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        configure_logging(service=SERVICE, level=settings.log_level, fmt=settings.log_format)
+        configure_observability(SERVICE, settings)
         sweeping = asyncio.create_task(sweeper.run()) if settings.sweep_enabled else None
         try:
             async with running(broker, [relay]):
@@ -91,6 +91,7 @@ def create_app(
         "Consumes twitter.activity.v1, channels.v1, replies.results.v1 and access.v1; "
         "publishes conversations.v1 and replies.requested.v1.",
         lifespan=lifespan,
+        traced=settings.tracing.enabled,
         checks={"database": database_ready, "kafka": kafka_ready},
     )
     install_auth(app, verifier)

@@ -13,7 +13,7 @@ from switchboard_ingest.entrypoints import webhooks
 from switchboard_ingest.settings import IngestSettings
 from switchboard_platform.http.app import create_app as create_service_app
 from switchboard_platform.kafka.broker import EventPublisher, Publisher, build_broker
-from switchboard_platform.logs import configure_logging
+from switchboard_platform.observability import configure_observability
 
 SERVICE = "ingest-svc"
 
@@ -25,7 +25,7 @@ def create_app(
     settings = settings or IngestSettings()
     connection = None
     if publisher is None:
-        broker = build_broker(settings.kafka, client_id=SERVICE)
+        broker = build_broker(settings.kafka, client_id=SERVICE, traced=settings.tracing.enabled)
         connection = KafkaConnection(
             broker,
             settings.kafka.bootstrap_servers,
@@ -42,7 +42,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        configure_logging(service=SERVICE, level=settings.log_level, fmt=settings.log_format)
+        configure_observability(SERVICE, settings)
         app.state.context = context
         # Kafka being down must not keep the edge from answering: it starts, says 503 to
         # deliveries and "unavailable" on /readyz, and connects as soon as Kafka answers.
@@ -64,6 +64,7 @@ def create_app(
         description="The public Twitter webhook edge: CRC, signature checks, and every "
         "delivery turned into events on twitter.activity.v1 before it is acknowledged.",
         lifespan=lifespan,
+        traced=settings.tracing.enabled,
         checks={"kafka": kafka_ready},
     )
     app.include_router(webhooks.router)

@@ -30,6 +30,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from switchboard_contracts.envelope import Event
@@ -37,6 +38,7 @@ from switchboard_contracts.topics import Topic
 from switchboard_platform import metrics
 from switchboard_platform.kafka.broker import EventPublisher, OutgoingRecord, encode
 from switchboard_platform.logs import get_logger
+from switchboard_platform.tracing import current_trace_context
 
 log = get_logger(__name__)
 
@@ -54,6 +56,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("event_id", Uuid, nullable=False),
         Column("event_type", String(100), nullable=False),
         Column("value", Text, nullable=False),
+        # The writer's W3C trace context: the relay publishes the event in that trace.
+        Column("trace_context", JSONB, nullable=True),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
 
@@ -74,6 +78,7 @@ async def enqueue_many(
     (ids follow their order), rather than an executemany (one statement per row)."""
     if not events:
         return
+    trace_context = current_trace_context()  # one writer, one context for all its events
     rows = [
         {
             "topic": topic.name,
@@ -81,16 +86,19 @@ async def enqueue_many(
             "event_id": str(event.event_id),
             "event_type": event.type,
             "value": encode(event).decode(),
+            "trace_context": trace_context,
         }
         for topic, event, key in events
     ]
     # The NOTIFY goes with the rows (one round trip): delivered at commit, and folded with
     # others of the same transaction.
     statement = text(
-        f"WITH added AS (INSERT INTO {table.name} (topic, key, event_id, event_type, value) "  # noqa: S608
-        "SELECT topic, key, event_id, event_type, value FROM ROWS FROM (jsonb_to_recordset("
-        "CAST(:rows AS jsonb)) AS (topic text, key text, event_id uuid, event_type text, "
-        "value text)) WITH ORDINALITY AS e(topic, key, event_id, event_type, value, n) "
+        f"WITH added AS (INSERT INTO {table.name} "  # noqa: S608
+        "(topic, key, event_id, event_type, value, trace_context) "
+        "SELECT topic, key, event_id, event_type, value, trace_context FROM ROWS FROM ("
+        "jsonb_to_recordset(CAST(:rows AS jsonb)) AS (topic text, key text, event_id uuid, "
+        "event_type text, value text, trace_context jsonb)) WITH ORDINALITY "
+        "AS e(topic, key, event_id, event_type, value, trace_context, n) "
         f"ORDER BY n RETURNING 1) SELECT pg_notify('{NOTIFY_CHANNEL}', '')"
     )
     await session.execute(statement, {"rows": json.dumps(rows)})
@@ -148,6 +156,7 @@ class OutboxRelay:
                         row.key,
                         row.value.encode(),
                         row.event_type,
+                        row.trace_context,
                     )
                     for row in rows
                 ]

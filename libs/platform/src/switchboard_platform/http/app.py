@@ -1,9 +1,10 @@
-"""The one way every service builds its ASGI app: error shape, health, metrics."""
+"""The one way every service builds its ASGI app: error shape, health, metrics, traces."""
 
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
 from switchboard_platform.http.correlation import CorrelationMiddleware
 from switchboard_platform.http.errors import install_error_handlers
@@ -20,8 +21,14 @@ def create_app(
     lifespan: Lifespan,
     checks: Mapping[str, Check],
     version: str = "0.1.0",
+    traced: bool = False,
 ) -> FastAPI:
+    """`traced`: continue or start a trace per request (health and metrics excluded)."""
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    if traced:
+        FastAPIInstrumentor.instrument_app(
+            app, excluded_urls="/livez,/readyz,/metrics", exclude_spans=["receive", "send"]
+        )
     install_error_handlers(app)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(CorrelationMiddleware)

@@ -6,20 +6,24 @@ reorders a partition, and a publish returns only once every in-sync replica has 
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
 
 from faststream.kafka import KafkaBroker
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.topics import Topic
 from switchboard_platform.kafka.naming import physical_name
 from switchboard_platform.settings import KafkaSettings
+from switchboard_platform.tracing import continued
 
 
-def build_broker(settings: KafkaSettings, *, client_id: str) -> KafkaBroker:
+def build_broker(settings: KafkaSettings, *, client_id: str, traced: bool = False) -> KafkaBroker:
+    """`traced`: write and continue the trace context in record headers (see `tracing`)."""
     return KafkaBroker(
         settings.bootstrap_servers,
+        middlewares=[KafkaTelemetryMiddleware()] if traced else [],
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
@@ -65,17 +69,25 @@ class EventPublisher:
         await self.publish_batch([OutgoingRecord(topic, key, value, event_type)])
 
     async def publish_batch(self, records: Sequence["OutgoingRecord"]) -> None:
-        """Send all records in order, then wait until the broker acknowledged every one."""
-        pending = [
-            await self._broker.publish(
-                record.value,
-                record.topic,
-                key=record.key.encode(),
-                headers={"content-type": "application/json", "event-type": record.event_type},
-                no_confirm=True,
-            )
-            for record in records
-        ]
+        """Send all records in order, then wait until the broker acknowledged every one.
+
+        A record's `trace_context` (stored with an outbox row) is the trace it goes on in;
+        without one it goes on in the current trace, if any."""
+        pending = []
+        for record in records:
+            with continued(record.trace_context):
+                pending.append(
+                    await self._broker.publish(
+                        record.value,
+                        record.topic,
+                        key=record.key.encode(),
+                        headers={
+                            "content-type": "application/json",
+                            "event-type": record.event_type,
+                        },
+                        no_confirm=True,
+                    )
+                )
         await asyncio.gather(*pending)
 
 
@@ -84,3 +96,4 @@ class OutgoingRecord(NamedTuple):
     key: str
     value: bytes
     event_type: str
+    trace_context: Mapping[str, str] | None = None
