@@ -1,6 +1,6 @@
 # The one entry point for people and CI. Every target calls a script in scripts/ or deploy/.
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap up up-detached down demo status logs test test-unit lint fmt docs contracts infra infra-down
+.PHONY: help bootstrap up up-detached down demo status logs test test-unit lint fmt docs contracts crds infra infra-down
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ docs: ## regenerate committed schemas, event catalogue, AsyncAPI, OpenAPI, Kuber
 	@uv run --frozen python deploy/k8s/generate.py
 
 contracts: docs
+
+crds: ## fetch the pinned operator CRDs (Strimzi, KEDA, CloudNativePG) that tests/deploy validates against
+	@scripts/bootstrap.sh && uv run --frozen python deploy/k8s/crds.py
 
 infra: ## start only Kafka and PostgreSQL (and create the topics)
 	@scripts/bootstrap.sh && deploy/infra.sh up

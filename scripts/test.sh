@@ -11,5 +11,7 @@ scripts/bootstrap.sh
 deploy/infra.sh up
 eval "$(deploy/infra.sh env)"
 scripts/lint.sh
+# The operators' CRDs for tests/deploy: cached after the first run; fails loudly when it cannot.
+uv run --frozen python deploy/k8s/crds.py >/dev/null
 uv run --frozen pytest "$@"
 echo "test: finished in $((SECONDS - started))s"

@@ -1,9 +1,13 @@
-"""Every overlay renders, passes strict Kubernetes schema validation, and says what the
-topic catalogue says. Custom resources (Strimzi, KEDA) are checked against the catalogue
-and our invariants; their CRD schemas are not available offline here (see deploy/README.md)."""
+"""Every overlay renders, passes strict schema validation, and says what the topic catalogue
+says. Built-in kinds are validated by kubernetes-validate; custom resources (Strimzi
+KafkaTopic and KafkaUser, KEDA ScaledObject, CloudNativePG Cluster) against the
+openAPIV3Schema of their operators' real CRDs, which deploy/k8s/crds.py fetches pinned from
+the package registries into ~/.cache/switchboard/crds (see deploy/README.md, "Validation")."""
 
+import copy
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +17,14 @@ import yaml
 
 from switchboard_contracts.topics import ALL_TOPICS
 
+from .crd_schema import CustomResourceDefinitions
+
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parents[2]
 OVERLAYS = sorted(p.name for p in (ROOT / "deploy/k8s/overlays").iterdir() if p.is_dir())
-CUSTOM_KINDS = {"KafkaTopic", "KafkaUser", "ScaledObject"}
+BASE_CUSTOM_KINDS = {"KafkaTopic", "KafkaUser", "ScaledObject"}
+CRD_KINDS = {*BASE_CUSTOM_KINDS, "Cluster"}
+BUILTIN_GROUPS = {"", "apps", "batch", "policy", "autoscaling"}  # and *.k8s.io
 KUBERNETES_VERSION = "1.32.0"
 
 
@@ -35,12 +43,43 @@ def render(overlay: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module", params=OVERLAYS)
-def resources(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
-    return render(request.param)
+def overlay(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def resources(overlay: str) -> list[dict[str, Any]]:
+    return render(overlay)
+
+
+@pytest.fixture(scope="module")
+def crds() -> CustomResourceDefinitions:
+    """The pinned CRDs; fetched once into the cache (seconds), then read from it."""
+    result = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(ROOT / "deploy/k8s/crds.py")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"deploy/k8s/crds.py could not provide the CRDs:\n{result.stderr}")
+    return CustomResourceDefinitions.load(Path(line) for line in result.stdout.splitlines())
+
+
+@pytest.fixture(scope="module")
+def dev() -> list[dict[str, Any]]:
+    """The dev overlay: the one with a resource of every custom kind, to break copies of."""
+    return render("dev")
 
 
 def of_kind(resources: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [r for r in resources if r["kind"] == kind]
+
+
+def is_custom(resource: dict[str, Any]) -> bool:
+    group = resource["apiVersion"].rpartition("/")[0]
+    return group not in BUILTIN_GROUPS and not group.endswith(".k8s.io")
 
 
 def test_the_base_is_generated_from_its_sources() -> None:
@@ -55,21 +94,21 @@ def test_the_base_is_generated_from_its_sources() -> None:
 
 def test_builtin_resources_pass_strict_schema_validation(resources: list[dict[str, Any]]) -> None:
     for resource in resources:
-        if resource["kind"] in CUSTOM_KINDS:
+        if is_custom(resource):
             continue
         kubernetes_validate.validate(resource, KUBERNETES_VERSION, strict=True)
 
 
-def test_only_known_custom_resources(resources: list[dict[str, Any]]) -> None:
-    custom = {
-        r["kind"]
-        for r in resources
-        if "." in r["apiVersion"].split("/")[0]
-        and not r["apiVersion"].startswith(
-            ("networking.k8s.io", "policy", "batch", "autoscaling", "apps")
-        )
-    }
-    assert custom == CUSTOM_KINDS
+def test_custom_resources_pass_strict_crd_validation(
+    resources: list[dict[str, Any]], crds: CustomResourceDefinitions
+) -> None:
+    custom = [r for r in resources if is_custom(r)]
+    assert {r["kind"] for r in custom} >= BASE_CUSTOM_KINDS
+    assert [error for r in custom for error in crds.errors(r)] == []
+
+
+def test_the_crds_fetched_are_those_the_manifests_use(crds: CustomResourceDefinitions) -> None:
+    assert crds.kinds() == CRD_KINDS
 
 
 def test_kafka_topics_match_the_catalogue(resources: list[dict[str, Any]]) -> None:
@@ -133,3 +172,100 @@ def test_consumers_scale_on_lag_within_their_partitions(resources: list[dict[str
         assert scaled["spec"]["maxReplicaCount"] <= max(
             partitions[t["metadata"]["topic"]] for t in triggers
         )
+
+
+def test_database_urls_come_from_cloudnative_pg_in_dev_and_from_outside_in_production(
+    overlay: str, resources: list[dict[str, Any]]
+) -> None:
+    """Every DATABASE_URL is the `uri` of a Secret `switchboard-<database>-app`: in dev the
+    one its CloudNativePG Cluster writes; production brings its own PostgreSQL."""
+    databases = {"access", "channel", "conversation"}
+    references = {
+        (env["valueFrom"]["secretKeyRef"]["name"], env["valueFrom"]["secretKeyRef"]["key"])
+        for workload in of_kind(resources, "Deployment") + of_kind(resources, "Job")
+        for env in workload["spec"]["template"]["spec"]["containers"][0]["env"]
+        if env["name"] == "DATABASE_URL"
+    }
+    assert references == {(f"switchboard-{db}-app", "uri") for db in databases}
+    clusters = {c["metadata"]["name"]: c["spec"] for c in of_kind(resources, "Cluster")}
+    if overlay != "dev":
+        assert clusters == {}
+        return
+    assert set(clusters) == {f"switchboard-{db}" for db in databases}
+    for name, spec in clusters.items():
+        assert spec["bootstrap"]["initdb"] == {
+            "database": name.replace("-", "_"),  # switchboard_<database>, as locally
+            "owner": "switchboard",
+        }
+        assert spec["instances"] == 1
+
+
+# The validator can fail: each broken copy of a rendered resource is refused, naming the field.
+@pytest.mark.parametrize(
+    ("kind", "path", "value", "expected"),
+    [
+        (
+            "ScaledObject",
+            "spec.pollingIntervalSecond",
+            30,
+            "'pollingIntervalSecond' was unexpected",
+        ),
+        ("ScaledObject", "spec.triggers.0.lagThreshold", "100", "'lagThreshold' was unexpected"),
+        ("ScaledObject", "spec.maxReplicaCount", "10", "spec.maxReplicaCount: '10' is not of type"),
+        ("KafkaTopic", "spec.partition", 3, "'partition' was unexpected"),
+        ("KafkaTopic", "spec.partitions", "3", "spec.partitions: '3' is not of type 'integer'"),
+        ("KafkaTopic", "spec.partitions", None, "spec.partitions: None is not of type 'integer'"),
+        ("KafkaTopic", "spec.replicas", 2**15, "32768 is greater than the maximum of 32767"),
+        ("ScaledObject", "spec.maxReplicaCount", 2**31, "2147483648 is not a 'int32'"),
+        ("KafkaUser", "spec.authentication.kind", "tls", "'kind' was unexpected"),
+        ("KafkaUser", "spec.authentication.type", "oauth", "'oauth' is not one of"),
+        ("KafkaUser", "spec.authorization.acls.0.operations", "Read", "is not of type 'array'"),
+        ("Cluster", "spec.bootstrap.initdb.databse", "x", "'databse' was unexpected"),
+        ("Cluster", "spec.instances", "1", "spec.instances: '1' is not of type 'integer'"),
+        ("Cluster", "spec.instances", 0, "spec.instances: 0 is less than the minimum of 1"),
+        ("KafkaTopic", "metadata.labelz", {}, "'labelz' was unexpected"),
+        ("KafkaTopic", "metadata.labels.replicas", 3, "metadata.labels.replicas: 3 is not of type"),
+        ("KafkaTopic", "status2", {}, "<root>: Additional properties are not allowed"),
+    ],
+)
+def test_strict_crd_validation_refuses_unknown_fields_and_wrong_types(
+    crds: CustomResourceDefinitions,
+    dev: list[dict[str, Any]],
+    *,
+    kind: str,
+    path: str,
+    value: object,
+    expected: str,
+) -> None:
+    [resource, *_] = of_kind(dev, kind)
+    assert crds.errors(resource) == []
+    broken = copy.deepcopy(resource)
+    *parents, leaf = path.split(".")
+    node: Any = broken
+    for key in parents:
+        node = node[int(key)] if key.isdigit() else node[key]
+    node[leaf] = value
+    errors = crds.errors(broken)
+    assert len(errors) == 1, errors
+    assert expected in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"apiVersion": "kafka.strimzi.io/v1beta2"}, "serves no version 'v1beta2', only ['v1']"),
+        ({"apiVersion": "kafka.example.com/v1"}, "no CRD defines kind 'KafkaTopic'"),
+        ({"metadata": {"labels": {}}}, "'name' is a required property"),
+        ({"metadata": {"name": "Not_A_Name"}}, "does not match"),
+    ],
+)
+def test_a_custom_resource_needs_a_served_version_and_a_name(
+    crds: CustomResourceDefinitions,
+    dev: list[dict[str, Any]],
+    change: dict[str, Any],
+    expected: str,
+) -> None:
+    [resource, *_] = of_kind(dev, "KafkaTopic")
+    errors = crds.errors({**resource, **change})
+    assert len(errors) == 1, errors
+    assert expected in errors[0]
