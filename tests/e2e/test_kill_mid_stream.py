@@ -7,30 +7,17 @@ batch twice (published, killed before deleting it), which subscribers deduplicat
 event id, so the distinct events are exactly one per change.
 """
 
-import asyncio
-import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from switchboard_contracts.topics import CHANNELS, CONVERSATIONS, TWITTER_ACTIVITY
-from switchboard_platform.kafka.broker import EventPublisher, OutgoingRecord, encode
-from switchboard_testing.builders import channel_snapshot, tweet_received
-from switchboard_testing.kafka import consume_until, read_all
+from switchboard_platform.kafka.broker import EventPublisher
 from switchboard_testing.processes import RunningService
 
-pytestmark = pytest.mark.e2e
-# Topics are shared by the session's tests: count only this test's organization.
-OURS_MESSAGES = (
-    "SELECT count({}) FROM messages m JOIN conversations c ON c.id = m.conversation_id"
-    " WHERE c.org_id = :org"
-)
+from .support import TWEETS, TweetBurst
 
-TWEETS = 300
-ACCOUNT = "3000000000000000002"
+pytestmark = pytest.mark.e2e
 
 
 async def test_sigkill_mid_stream_stores_every_message_once(
@@ -39,64 +26,28 @@ async def test_sigkill_mid_stream_stores_every_message_once(
     kafka_bootstrap_servers: str,
     fresh_database_url: str,
 ) -> None:
-    org_id = uuid.uuid4()
-    snapshot = channel_snapshot(org_id=org_id, account_id=ACCOUNT)
-    await publisher.publish(CHANNELS, snapshot, key=str(snapshot.payload.channel_id))
-    tweets = [
-        tweet_received(
-            tweet_id=str(6_000_000_000_000_000_000 + i),
-            customer_id=str(7_000_000_000_000_000_000 + i),
-            account_id=ACCOUNT,
-        )
-        for i in range(TWEETS)
-    ]
-    events_topic = publisher.topic_name(CONVERSATIONS)
-
-    def select(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [
-            m["value"]
-            for m in messages
-            if isinstance(m["value"], dict) and m["value"].get("org_id") == str(org_id)
-        ]
+    burst = TweetBurst(
+        publisher,
+        kafka_bootstrap_servers,
+        account="3000000000000000002",
+        tweet_ids=6_000_000_000_000_000_000,
+        customer_ids=7_000_000_000_000_000_000,
+    )
+    await burst.connect()
 
     with start_conversation_svc() as first:
-        await publisher.publish_batch(
-            [
-                OutgoingRecord(
-                    publisher.topic_name(TWITTER_ACTIVITY),
-                    f"{ACCOUNT}:{t.payload.customer_id}",
-                    encode(t),
-                    t.type,
-                )
-                for t in tweets
-            ]
-        )
-        await consume_until(
-            kafka_bootstrap_servers, events_topic, lambda seen: len(select(seen)) >= 10, within=60
-        )
+        await burst.send_and_await_the_first_events()
         first.process.kill()
         first.process.wait()
-    before = len(select(await read_all(kafka_bootstrap_servers, events_topic)))
+    before = len(await burst.events())
     assert before < 2 * TWEETS, "the service finished before SIGKILL; nothing was interrupted"
 
     with start_conversation_svc():
-        await consume_until(
-            kafka_bootstrap_servers,
-            events_topic,
-            lambda seen: len({e["event_id"] for e in select(seen)}) >= 2 * TWEETS,
-            within=120,
-        )
-        await asyncio.sleep(2)
-        seen = select(await read_all(kafka_bootstrap_servers, events_topic))
-    assert len({e["event_id"] for e in seen}) == 2 * TWEETS
-    engine = create_engine(fresh_database_url)
-    with engine.connect() as connection:
-        conversations = connection.scalar(
-            text("SELECT count(*) FROM conversations WHERE org_id = :org"), {"org": org_id}
-        )
-        messages = connection.scalar(text(OURS_MESSAGES.format("*")), {"org": org_id})
-        distinct = connection.scalar(
-            text(OURS_MESSAGES.format("DISTINCT m.twitter_id")), {"org": org_id}
-        )
-    engine.dispose()
-    assert (conversations, messages, distinct) == (TWEETS, TWEETS, TWEETS)
+        events = await burst.every_event()
+    assert len({e["event_id"] for e in events}) == 2 * TWEETS
+    stored = burst.stored(fresh_database_url)
+    assert (stored.conversations, stored.messages, stored.distinct_twitter_ids) == (
+        TWEETS,
+        TWEETS,
+        TWEETS,
+    )

@@ -102,6 +102,13 @@ async def world(engine: AsyncEngine) -> World:
     return world
 
 
+def own_tweet(tweet_id: str, text: str) -> Any:
+    """The account's own tweet to the customer, as its echo arrives."""
+    return tweet_received(
+        tweet_id=tweet_id, customer_id=CUSTOMER, account_id=ACCOUNT, text=text, from_account=True
+    )
+
+
 async def twice(handler: Any, *args: Any) -> None:
     await handler(*args)
     await handler(*args)
@@ -173,33 +180,130 @@ async def test_reply_failed_keeps_the_reason(world: World) -> None:
 
 async def test_echo_before_the_result_confirms_the_reply_not_a_new_message(world: World) -> None:
     conversation_id, message_id = await started_with_reply(world)
-    echo = tweet_received(
-        tweet_id="777", customer_id=CUSTOMER, account_id=ACCOUNT, text="On it", from_account=True
-    )
+    echo = own_tweet("777", "On it")
     await twice(handle_activity, world.uow(), echo)
+    assert await world.count(tables.held_echoes) == 1
     sent = reply_sent(
         org_id=world.org, conversation_id=conversation_id, message_id=message_id, twitter_id="777"
     )
     await handle_reply_result(world.uow(), sent)
     assert await world.count(tables.messages) == 2  # the customer's tweet and the reply
+    assert await world.count(tables.held_echoes) == 0
     stored = await world.message(message_id)
     assert (stored.delivery_state, stored.twitter_id) == ("sent", "777")
 
 
-async def test_a_post_from_the_twitter_app_is_stored_as_sent_without_agent(world: World) -> None:
-    await started_with_reply(world)
-    own = tweet_received(
-        tweet_id="888",
+async def test_a_dm_echo_first_is_the_reply_its_result_names_whatever_its_text(
+    world: World,
+) -> None:
+    await handle_activity(
+        world.uow(), direct_message_received(dm_id="900", customer_id=CUSTOMER, account_id=ACCOUNT)
+    )
+    conversation_id = (await world.conversation()).id
+    _, message = await reply(
+        world.context, world.caller, conversation_id, Reply(text="See https://example.com/a  ok")
+    )
+    echo = direct_message_received(
+        dm_id="901",
         customer_id=CUSTOMER,
         account_id=ACCOUNT,
-        text="typed on the phone",
+        text="See https://t.co/x1y2z3 ok",
         from_account=True,
     )
+    await twice(handle_activity, world.uow(), echo)
+    outbox = await world.count(tables.outbox)
+    assert await world.count(tables.messages) == 2  # nothing shown yet
+    sent = reply_sent(
+        org_id=world.org, conversation_id=conversation_id, message_id=message.id, twitter_id="901"
+    )
+    await twice(handle_reply_result, world.uow(), sent)
+    again = reply_sent(  # the same result published again: another event id
+        org_id=world.org, conversation_id=conversation_id, message_id=message.id, twitter_id="901"
+    )
+    await handle_reply_result(world.uow(), again)
+    await handle_activity(world.uow(), echo)
+    assert await world.count(tables.outbox) == outbox + 1  # the delivery change, once
+    assert await world.count(tables.messages) == 2
+    stored = await world.message(message.id)
+    assert (stored.delivery_state, stored.twitter_id) == ("sent", "901")
+
+
+async def test_a_post_from_the_twitter_app_is_stored_as_sent_without_agent(world: World) -> None:
+    await handle_activity(
+        world.uow(), tweet_received(tweet_id="101", customer_id=CUSTOMER, account_id=ACCOUNT)
+    )
+    own = own_tweet("888", "typed on the phone")
     await twice(handle_activity, world.uow(), own)
     m = tables.messages.c
     assert (
         await world.count(tables.messages, m.twitter_id == "888", m.author_user_id.is_(None)) == 1
     )
+
+
+async def published(world: World, conversation_id: uuid.UUID) -> list[tuple[str, str]]:
+    """(type, actor) of the conversation's events, in order."""
+    h = tables.history.c
+    async with world.engine.connect() as connection:
+        found = await connection.execute(
+            select(h.type, h.actor_kind)
+            .where(h.conversation_id == conversation_id)
+            .order_by(h.revision)
+        )
+        return [(row.type, row.actor_kind) for row in found]
+
+
+@pytest.mark.parametrize("result", ["sent", "failed"])
+async def test_a_post_from_the_app_while_a_reply_awaits_its_result_is_shown_after_it(
+    world: World, result: str
+) -> None:
+    conversation_id, message_id = await started_with_reply(world)
+    own = own_tweet("888", "typed on the phone")
+    await twice(handle_activity, world.uow(), own)
+    assert await world.count(tables.messages) == 2  # held: it may be the reply
+    outcome = (
+        reply_sent(
+            org_id=world.org,
+            conversation_id=conversation_id,
+            message_id=message_id,
+            twitter_id="777",
+        )
+        if result == "sent"
+        else reply_failed(org_id=world.org, conversation_id=conversation_id, message_id=message_id)
+    )
+    await twice(handle_reply_result, world.uow(), outcome)
+    await handle_activity(world.uow(), own)
+    m = tables.messages.c
+    assert (
+        await world.count(tables.messages, m.twitter_id == "888", m.author_user_id.is_(None)) == 1
+    )
+    assert await world.count(tables.held_echoes) == 0
+    # As if the post had come after the result: its own event, by the account.
+    assert (await published(world, conversation_id))[-2:] == [
+        ("conversation.message_delivery_changed", "service"),
+        ("conversation.message_added", "twitter_account"),
+    ]
+
+
+async def test_an_echo_stored_before_echoes_were_held_is_merged_into_its_reply(
+    world: World,
+) -> None:
+    """What a version that stored such an echo at once left behind (its result was
+    dead-lettered then): the result, delivered again, makes it one message."""
+    await handle_activity(
+        world.uow(), tweet_received(tweet_id="101", customer_id=CUSTOMER, account_id=ACCOUNT)
+    )
+    echo = own_tweet("777", "@c On it")
+    await handle_activity(world.uow(), echo)  # no reply awaits: stored as a post from the app
+    conversation_id = (await world.conversation()).id
+    _, message = await reply(world.context, world.caller, conversation_id, Reply(text="On it"))
+    sent = reply_sent(
+        org_id=world.org, conversation_id=conversation_id, message_id=message.id, twitter_id="777"
+    )
+    await twice(handle_reply_result, world.uow(), sent)
+    m = tables.messages.c
+    assert await world.count(tables.messages, m.direction == "outbound") == 1
+    stored = await world.message(message.id)
+    assert (stored.delivery_state, stored.twitter_id) == ("sent", "777")
 
 
 async def test_deleted_tweet_is_marked_once(world: World) -> None:

@@ -12,9 +12,8 @@ Supervisor sees them. And a revoked grant takes effect within one second.
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 import pytest
@@ -31,20 +30,10 @@ from switchboard_testing.builders import channel_snapshot, reply_sent, tweet_rec
 from switchboard_testing.kafka import consume_until
 
 from .conftest import Stack
+from .support import eventually
 
 pytestmark = pytest.mark.integration
-T = TypeVar("T")
 HOUR = 3600
-
-
-async def eventually(probe: Callable[[], Awaitable[T | None]], within: float = 30.0) -> T:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        found = await probe()
-        if found is not None:
-            return found
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"not within {within}s")
 
 
 async def user(stack: Stack, name: str) -> uuid.UUID:

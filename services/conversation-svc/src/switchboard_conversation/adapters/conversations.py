@@ -6,11 +6,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, and_, literal, literal_column, or_, select, text, update
+from sqlalchemy import (
+    DateTime,
+    and_,
+    delete,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from switchboard_contracts.enums import MessageDirection, QueueStatus
+from switchboard_contracts.enums import DeliveryState, MessageDirection, MessageKind, QueueStatus
 from switchboard_contracts.envelope import Event
 from switchboard_conversation.adapters import rows, tables
 from switchboard_conversation.domain.changes import (
@@ -26,6 +36,7 @@ from switchboard_conversation.domain.messages import Message
 
 _c = tables.conversations.c
 _m = tables.messages.c
+_h = tables.held_echoes.c
 _ONE_SECOND: Any = literal_column("interval '1 second'")
 
 
@@ -112,16 +123,57 @@ class ConversationRepository:
     async def message(self, conversation_id: uuid.UUID, message_id: uuid.UUID) -> Message | None:
         return await self._message(_m.conversation_id == conversation_id, _m.id == message_id)
 
-    async def requested_reply_like(
-        self, conversation_id: uuid.UUID, kind: str, text: str
-    ) -> Message | None:
-        """The oldest outbound reply still awaiting its result with exactly this text."""
-        return await self._message(
+    async def awaiting_result(self, conversation_id: uuid.UUID) -> list[Message]:
+        """The outbound messages still awaiting their delivery result."""
+        statement = select(tables.messages).where(
             _m.conversation_id == conversation_id,
             _m.direction == MessageDirection.OUTBOUND.value,
-            _m.delivery_state == "requested",
-            _m.kind == kind,
-            _m.text == text,
+            _m.delivery_state == DeliveryState.REQUESTED.value,
+        )
+        return [rows.message(row) for row in await self._session.execute(statement)]
+
+    async def remove_message(self, message_id: uuid.UUID) -> None:
+        await self._session.execute(delete(tables.messages).where(_m.id == message_id))
+
+    # held echoes ------------------------------------------------------------------------------
+    async def hold_echo(
+        self,
+        conversation_id: uuid.UUID,
+        *,
+        twitter_id: str,
+        kind: MessageKind,
+        created_at: datetime,
+        value: str,
+    ) -> None:
+        """Keep an echo (the event as received) until the results say what it is; once."""
+        await self._session.execute(
+            insert(tables.held_echoes)
+            .values(
+                conversation_id=conversation_id,
+                twitter_id=twitter_id,
+                kind=kind.value,
+                created_at=created_at,
+                value=value,
+            )
+            .on_conflict_do_nothing()
+        )
+
+    async def held_echoes(self, conversation_id: uuid.UUID) -> list[tuple[MessageKind, str]]:
+        """(kind, event as received) of the conversation's held echoes, oldest first."""
+        statement = (
+            select(_h.kind, _h.value)
+            .where(_h.conversation_id == conversation_id)
+            .order_by(_h.created_at, _h.twitter_id)
+        )
+        return [
+            (MessageKind(row.kind), row.value) for row in await self._session.execute(statement)
+        ]
+
+    async def forget_held_echo(self, conversation_id: uuid.UUID, twitter_id: str) -> None:
+        await self._session.execute(
+            delete(tables.held_echoes).where(
+                _h.conversation_id == conversation_id, _h.twitter_id == twitter_id
+            )
         )
 
     async def _message(self, *where: Any) -> Message | None:

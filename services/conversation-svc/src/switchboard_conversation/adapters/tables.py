@@ -95,6 +95,18 @@ messages = Table(
     Index("ix_messages_conversation", "conversation_id", "created_at"),
 )
 
+# The account's echoes that may be a reply still awaiting its result (domain/messages.py,
+# `echo_awaits_result`): kept unseen, as received, until the results say what they are.
+held_echoes = Table(
+    "held_echoes",
+    metadata,
+    Column("conversation_id", Uuid, ForeignKey("conversations.id"), primary_key=True),
+    Column("twitter_id", String(20), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("value", Text, nullable=False),
+)
+
 # Every change of every conversation, as published (the history shown and the reports' source).
 history = Table(
     "conversation_history",

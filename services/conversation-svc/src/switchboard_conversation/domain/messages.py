@@ -1,6 +1,7 @@
 """Messages of a conversation, and where an agent's reply goes (DOMAIN.md, "Messages")."""
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -79,3 +80,37 @@ def failed(message: Message, *, reason: str) -> Message | None:
     if message.delivery_state is not DeliveryState.REQUESTED:
         return None
     return replace(message, delivery_state=DeliveryState.FAILED, failure_reason=reason)
+
+
+# The account's echoes -----------------------------------------------------------------------
+# Twitter sends the account's own tweets and DMs back through the webhook, the replies this
+# system sent among them. A reply's result (replies.results.v1) and its echo
+# (twitter.activity.v1) come on different topics, in either order, and both carry the id
+# Twitter gave the post: that id, not the text (which Twitter rewrites: the replied-to
+# @handle in front, links shortened to t.co, whitespace and entities normalised), says which
+# reply an echo is.
+
+
+def may_be_echoed_as(reply: Message, kind: MessageKind) -> bool:
+    """Whether an echo of `kind` whose id is no message's yet may be this message: an
+    agent's reply of that kind whose result (and so its Twitter id) has not arrived."""
+    return (
+        reply.direction is MessageDirection.OUTBOUND
+        and reply.author_user_id is not None
+        and reply.delivery_state is DeliveryState.REQUESTED
+        and reply.kind is kind
+    )
+
+
+def echo_awaits_result(kind: MessageKind, replies: Iterable[Message]) -> bool:
+    """Whether an echo of `kind` whose id is no message's yet waits (held, unseen) for the
+    results of `replies`: while one of them may be it. Each result names its reply's Twitter
+    id, so the echo then turns out to be that reply (nothing to add: the result confirmed
+    it) or, once no reply may be it any more, a post from the Twitter app. Deciding sooner
+    would mean guessing from the text."""
+    return any(may_be_echoed_as(reply, kind) for reply in replies)
+
+
+def posted_from_app(message: Message) -> bool:
+    """An outbound message no agent wrote: the account posted it from the Twitter app."""
+    return message.direction is MessageDirection.OUTBOUND and message.author_user_id is None

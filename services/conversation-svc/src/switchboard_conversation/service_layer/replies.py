@@ -18,18 +18,23 @@ from switchboard_contracts.events.replies import (
     ReplyRequested,
     ReplyRequestedPayload,
     ReplySent,
+    ReplySentPayload,
 )
 from switchboard_contracts.topics import REPLIES_REQUESTED
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.domain.conversation import Conversation
-from switchboard_conversation.domain.messages import Message, reply_target
+from switchboard_conversation.domain.messages import Message, posted_from_app, reply_target
 from switchboard_conversation.service_layer.actions import locked
 from switchboard_conversation.service_layer.context import Caller, Context
 from switchboard_conversation.service_layer.errors import NotFoundError
 from switchboard_conversation.service_layer.published_events import PRODUCER
 from switchboard_conversation.service_layer.recording import record
+from switchboard_conversation.service_layer.twitter_activity import release_held_echoes
+from switchboard_platform.kafka.consumer import PermanentError
+from switchboard_platform.logs import get_logger
 
 CONSUMER = "conversation-svc/replies.results"
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -113,9 +118,7 @@ async def handle_reply_result(uow: UnitOfWork, event: Event[Any]) -> None:
         if message is None:
             return
         if isinstance(event, ReplySent):
-            conversation.mark_sent(
-                message, twitter_id=event.payload.twitter_id, at=event.payload.sent_at
-            )
+            await _sent(uow, conversation, message, event.payload)
         else:
             conversation.mark_failed(
                 message, reason=event.payload.reason, at=event.payload.failed_at
@@ -127,3 +130,31 @@ async def handle_reply_result(uow: UnitOfWork, event: Event[Any]) -> None:
             correlation_id=event.correlation_id,
             causation_id=event.event_id,
         )
+        # Echoes held for this reply's result that it did not claim: posts from the app.
+        await release_held_echoes(uow, conversation)
+
+
+async def _sent(
+    uow: UnitOfWork, conversation: Conversation, message: Message, result: ReplySentPayload
+) -> None:
+    """The reply went out as `result.twitter_id`: the echo with that id, held or (before
+    echoes were held) stored as a post from the app, is this reply."""
+    if message.delivery_state is DeliveryState.SENT:
+        return  # known already (redelivered, or published again)
+    twitter_id, conversation_id = result.twitter_id, conversation.state.id
+    await uow.conversations.forget_held_echo(conversation_id, twitter_id)
+    stored = await uow.conversations.message_by_twitter_id(conversation_id, twitter_id)
+    if stored is not None and stored.id != message.id:
+        if not posted_from_app(stored):
+            raise PermanentError(
+                "twitter_id_taken", f"{twitter_id} is message {stored.id}'s, not {message.id}'s"
+            )
+        # Stored by a version that did not hold echoes, and published then: one message now.
+        log.warning(
+            "echo stored before its reply's result merged into the reply",
+            conversation_id=str(conversation_id),
+            echo_message_id=str(stored.id),
+            message_id=str(message.id),
+        )
+        await uow.conversations.remove_message(stored.id)
+    conversation.mark_sent(message, twitter_id=twitter_id, at=result.sent_at)

@@ -1,13 +1,13 @@
 """Handling what customers (and the account itself) did on Twitter.
 
 - A customer's tweet or DM: into the conversation (created, or reopened into New).
-- The account's own tweet or DM (an echo): the outbound message it confirms (same Twitter
-  id, or a requested reply of the same kind and text), else a message posted from the
-  Twitter app, stored as sent with no agent.
+- The account's own tweet or DM (an echo): nothing when its Twitter id is a message's
+  already (the reply's `sent` result came first); held, unseen, while a reply it may be
+  awaits its result (the result names the reply's Twitter id: see `replies.py`); else a
+  message posted from the Twitter app, stored as sent with no agent.
 - A deleted tweet: its message is marked deleted. Revocations are channel-svc's business.
 """
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,10 +21,11 @@ from switchboard_contracts.events.twitter import (
     TweetReceived,
     TwitterUser,
 )
+from switchboard_contracts.topics import TWITTER_ACTIVITY
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.domain.channel import ChannelView
 from switchboard_conversation.domain.conversation import Conversation
-from switchboard_conversation.domain.messages import Customer, Message
+from switchboard_conversation.domain.messages import Customer, Message, echo_awaits_result
 from switchboard_conversation.service_layer.recording import record
 
 CONSUMER = "conversation-svc/twitter.activity"
@@ -118,7 +119,17 @@ async def _apply(
     if activity.from_account:
         if conversation is None:
             return  # the account talking to someone who never wrote to it: not a conversation
-        await _echo(uow, conversation, activity)
+        replies = await uow.conversations.awaiting_result(conversation.state.id)
+        if echo_awaits_result(activity.kind, replies):
+            await uow.conversations.hold_echo(
+                conversation.state.id,
+                twitter_id=activity.twitter_id,
+                kind=activity.kind,
+                created_at=activity.created_at,
+                value=event.model_dump_json(),
+            )
+            return
+        conversation.record_outbound(_message(channel.id, activity))
     else:
         if conversation is None:
             conversation = Conversation.start(
@@ -131,6 +142,13 @@ async def _apply(
                 at=activity.created_at,
             )
         conversation.receive(_message(channel.id, activity))
+    await _record(uow, conversation, activity, event)
+
+
+async def _record(
+    uow: UnitOfWork, conversation: Conversation, activity: Activity, event: Event[Any]
+) -> None:
+    """The conversation's changes, by the one who tweeted or wrote, caused by `event`."""
     actor = Actor(
         kind=ActorKind.TWITTER_ACCOUNT,
         id=activity.account_id if activity.from_account else activity.customer.id,
@@ -144,33 +162,24 @@ async def _apply(
     )
 
 
-# Twitter puts the replied-to @handles in front of a reply's text (display_text_range
-# starts after them): the echo of our reply "Thanks" reads "@jane Thanks".
-LEADING_MENTIONS = re.compile(r"^(?:@\w{1,15}\s+)+")
-
-
-def _sent_texts(activity: Activity) -> list[str]:
-    """The texts the reply an echo confirms may have been requested with."""
-    texts = [activity.text]
-    if activity.kind is MessageKind.TWEET:
-        without = LEADING_MENTIONS.sub("", activity.text, count=1)
-        if without not in texts:
-            texts.append(without)
-    return texts
-
-
-async def _echo(uow: UnitOfWork, conversation: Conversation, activity: Activity) -> None:
-    requested = None
-    for text in _sent_texts(activity):
-        requested = await uow.conversations.requested_reply_like(
-            conversation.state.id, activity.kind.value, text
-        )
-        if requested is not None:
-            break
-    if requested is not None:  # our own reply, seen on Twitter before its result arrived
-        conversation.mark_sent(requested, twitter_id=activity.twitter_id, at=activity.created_at)
+async def release_held_echoes(uow: UnitOfWork, conversation: Conversation) -> None:
+    """Within the caller's transaction, after a reply's result: the held echoes that no reply
+    awaiting its result may be any more are posts from the Twitter app, recorded now as they
+    would have been on arrival (same actor, causation and changes)."""
+    held = await uow.conversations.held_echoes(conversation.state.id)
+    if not held:
         return
-    conversation.record_outbound(_message(conversation.state.channel_id, activity))
+    replies = await uow.conversations.awaiting_result(conversation.state.id)
+    for kind, value in held:
+        if echo_awaits_result(kind, replies):
+            continue
+        event = TWITTER_ACTIVITY.parse(value)
+        if not isinstance(event, TweetReceived | DirectMessageReceived):
+            continue  # only echoes are held
+        activity = _activity(event)
+        await uow.conversations.forget_held_echo(conversation.state.id, activity.twitter_id)
+        conversation.record_outbound(_message(conversation.state.channel_id, activity))
+        await _record(uow, conversation, activity, event)
 
 
 def _message(channel_id: uuid.UUID, activity: Activity) -> Message:

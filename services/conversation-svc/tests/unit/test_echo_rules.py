@@ -1,0 +1,79 @@
+"""What an echo of the account's own post is: decided by Twitter ids, never by its text."""
+
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from switchboard_contracts.enums import DeliveryState, MessageDirection, MessageKind
+from switchboard_conversation.domain.messages import (
+    Message,
+    echo_awaits_result,
+    may_be_echoed_as,
+    posted_from_app,
+    sent,
+)
+
+pytestmark = pytest.mark.unit
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+REPLY = Message(
+    id=uuid.uuid4(),
+    direction=MessageDirection.OUTBOUND,
+    kind=MessageKind.TWEET,
+    twitter_id=None,
+    text="Thanks  for waiting: https://example.com/orders/1",
+    created_at=NOW,
+    author_user_id=uuid.uuid4(),
+    delivery_state=DeliveryState.REQUESTED,
+    in_reply_to_tweet_id="5",
+)
+FROM_APP = replace(
+    REPLY, author_user_id=None, delivery_state=DeliveryState.SENT, twitter_id="9", text="hi"
+)
+CUSTOMERS = replace(
+    REPLY,
+    direction=MessageDirection.INBOUND,
+    author_user_id=None,
+    author_customer_id="42",
+    delivery_state=None,
+    twitter_id="5",
+)
+
+
+def test_an_echo_may_be_any_reply_of_its_kind_awaiting_its_result() -> None:
+    assert may_be_echoed_as(REPLY, MessageKind.TWEET)
+    assert not may_be_echoed_as(REPLY, MessageKind.DIRECT_MESSAGE)
+
+
+def test_an_echo_is_no_reply_whose_result_came_nor_another_message() -> None:
+    for settled in (DeliveryState.SENT, DeliveryState.FAILED):
+        assert not may_be_echoed_as(replace(REPLY, delivery_state=settled), MessageKind.TWEET)
+    assert not may_be_echoed_as(FROM_APP, MessageKind.TWEET)
+    assert not may_be_echoed_as(CUSTOMERS, MessageKind.TWEET)
+
+
+def test_an_echo_waits_while_a_reply_it_may_be_awaits_its_result() -> None:
+    """Whatever its text: Twitter rewrites it (@handle in front, t.co links, whitespace)."""
+    assert echo_awaits_result(MessageKind.TWEET, [CUSTOMERS, FROM_APP, REPLY])
+    assert not echo_awaits_result(MessageKind.DIRECT_MESSAGE, [CUSTOMERS, FROM_APP, REPLY])
+
+
+def test_with_no_reply_awaiting_its_result_an_echo_is_a_post_from_the_app() -> None:
+    confirmed = sent(REPLY, twitter_id="6")
+    assert confirmed is not None
+    assert not echo_awaits_result(MessageKind.TWEET, [CUSTOMERS, confirmed])
+    assert not echo_awaits_result(MessageKind.TWEET, [])
+
+
+def test_a_reply_is_confirmed_once_whichever_delivery_comes_first() -> None:
+    confirmed = sent(REPLY, twitter_id="6")
+    assert confirmed is not None
+    assert (confirmed.delivery_state, confirmed.twitter_id) == (DeliveryState.SENT, "6")
+    assert sent(confirmed, twitter_id="6") is None  # the result again: nothing
+
+
+def test_posted_from_app_means_outbound_without_an_agent() -> None:
+    assert posted_from_app(FROM_APP)
+    assert not posted_from_app(REPLY)
+    assert not posted_from_app(CUSTOMERS)
