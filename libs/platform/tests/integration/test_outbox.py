@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
+from faststream.exceptions import IncorrectState
 from prometheus_client import REGISTRY
 from sqlalchemy import MetaData, Table, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -88,6 +89,24 @@ async def test_rolled_back_events_never_leave(setup: Outbox) -> None:
         await session.rollback()
     relay = OutboxRelay(engine, table, publisher)
     assert await relay.publish_pending() == 0
+
+
+async def test_a_batch_kafka_did_not_acknowledge_stays_in_the_outbox(
+    setup: Outbox, kafka_bootstrap_servers: str, topic_prefix: str
+) -> None:
+    engine, table = setup.engine, setup.table
+    async with session_factory(engine).begin() as session:
+        for revision in (1, 2):
+            await enqueue(session, table, CHANNELS, channel_snapshot(revision=revision), key="k")
+    settings = KafkaSettings(bootstrap_servers=kafka_bootstrap_servers, topic_prefix=topic_prefix)
+    never_started = EventPublisher(build_broker(settings, client_id="outbox-test"), settings)
+    with pytest.raises(IncorrectState):
+        await OutboxRelay(engine, table, never_started).publish_pending()
+    async with engine.connect() as connection:  # the delete was rolled back with the publish
+        assert await connection.scalar(select(func.count()).select_from(table)) == 2
+    assert await OutboxRelay(engine, table, setup.publisher).publish_pending() == 2
+    async with engine.connect() as connection:
+        assert await connection.scalar(select(func.count()).select_from(table)) == 0
 
 
 async def test_only_one_relay_publishes_at_a_time(setup: Outbox) -> None:

@@ -11,6 +11,7 @@ A crash between publish and delete publishes a batch again: consumers deduplicat
 import asyncio
 import contextlib
 import json
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,7 +32,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.topics import Topic
@@ -44,6 +45,7 @@ log = get_logger(__name__)
 
 NOTIFY_CHANNEL = "switchboard_outbox"
 RELAY_LOCK_KEY = 0x5B0_0B0C  # any constant; one per database, and each service has its own
+GAUGE_SECONDS = 1.0  # how often the backlog and age gauges are measured
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -120,33 +122,35 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._idle_seconds = idle_seconds
         self._stopping = asyncio.Event()
+        self._gauges_due = 0.0
 
     def stop(self) -> None:
         """Ask `run` to publish what is committed and return (it wakes within `idle_seconds`)."""
         self._stopping.set()
 
     async def publish_pending(self) -> int:
-        """Publish one batch if this replica holds the relay lock; return how many."""
+        """Publish one batch if this replica holds the relay lock; return how many.
+
+        The batch is deleted and returned by one statement, in the transaction that
+        publishes it: if Kafka does not ack every record, the rollback puts the rows back."""
         table = self._table
         async with self._engine.begin() as conn:
             elected = await conn.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_KEY)))
             if not elected:
                 return 0
-            backlog, age = (
-                await conn.execute(
-                    select(
-                        func.count(),
-                        func.coalesce(
-                            func.extract("epoch", func.now() - func.min(table.c.created_at)), 0
-                        ),
-                    ).select_from(table)
-                )
-            ).one()
-            metrics.OUTBOX_BACKLOG.set(backlog)
-            metrics.OUTBOX_OLDEST_AGE.set(float(age))
-            rows = (
-                await conn.execute(select(table).order_by(table.c.id).limit(self._batch_size))
-            ).all()
+            if time.monotonic() >= self._gauges_due:
+                await self._measure_backlog(conn)
+            batch = select(table.c.id).order_by(table.c.id).limit(self._batch_size)
+            rows = sorted(
+                (
+                    await conn.execute(
+                        delete(table)
+                        .where(table.c.id.in_(batch.scalar_subquery()))
+                        .returning(*table.c)
+                    )
+                ).all(),
+                key=lambda row: int(row.id),
+            )
             if not rows:
                 return 0
             await self._publisher.publish_batch(
@@ -161,11 +165,27 @@ class OutboxRelay:
                     for row in rows
                 ]
             )
-            await conn.execute(delete(table).where(table.c.id.in_([row.id for row in rows])))
         for row in rows:
             metrics.OUTBOX_PUBLISHED.labels(row.topic).inc()
         metrics.OUTBOX_BACKLOG.dec(len(rows))
         return len(rows)
+
+    async def _measure_backlog(self, conn: AsyncConnection) -> None:
+        # A count over the table: at most once a second, not once per batch.
+        table = self._table
+        backlog, age = (
+            await conn.execute(
+                select(
+                    func.count(),
+                    func.coalesce(
+                        func.extract("epoch", func.now() - func.min(table.c.created_at)), 0
+                    ),
+                ).select_from(table)
+            )
+        ).one()
+        metrics.OUTBOX_BACKLOG.set(backlog)
+        metrics.OUTBOX_OLDEST_AGE.set(float(age))
+        self._gauges_due = time.monotonic() + GAUGE_SECONDS
 
     async def run(self) -> None:
         """Publish until `stop()`; wake on NOTIFY, poll every `idle_seconds` anyway."""
@@ -180,7 +200,9 @@ class OutboxRelay:
                     await listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     attempt = 0
                     while not self._stopping.is_set():
-                        while await self.publish_pending():
+                        # A partial batch took all there was: what commits next notifies
+                        # (notifications queue on the listening connection, none is lost).
+                        while await self.publish_pending() >= self._batch_size:
                             pass
                         with contextlib.suppress(TimeoutError):
                             async for _ in listener.notifies(
