@@ -15,7 +15,15 @@ CONSUMED = Counter(
     ["topic", "group", "outcome"],
 )
 PROCESSING_SECONDS = Histogram(
-    "sb_consumer_processing_seconds", "Time to handle one message", ["topic", "group"]
+    "sb_consumer_processing_seconds",
+    "Time to handle one fetched batch of messages (see sb_consumer_batch_records)",
+    ["topic", "group"],
+)
+BATCH_RECORDS = Histogram(
+    "sb_consumer_batch_records",
+    "Messages fetched and committed together",
+    ["topic", "group"],
+    buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500),
 )
 CONSUMER_LAG = Gauge(
     "sb_consumer_lag",

@@ -4,6 +4,8 @@ for what can never succeed, unknown event types skipped, and the partition movin
 import asyncio
 import json
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -13,8 +15,8 @@ from prometheus_client import REGISTRY
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.events.channels import ChannelSnapshot
 from switchboard_contracts.topics import CHANNELS
-from switchboard_platform.kafka.broker import EventPublisher, build_broker, encode
-from switchboard_platform.kafka.consumer import PermanentError, Subscription
+from switchboard_platform.kafka.broker import EventPublisher, OutgoingRecord, build_broker, encode
+from switchboard_platform.kafka.consumer import Handler, PermanentError, Subscription
 from switchboard_platform.settings import KafkaSettings
 from switchboard_testing.builders import channel_snapshot
 from switchboard_testing.kafka import consume_until
@@ -122,3 +124,79 @@ async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
         for p in range(CHANNELS.partitions)
     ]
     assert [lag for lag in lags if lag is not None] != []  # lag seen where it handled
+
+
+async def test_a_batch_is_handled_in_one_transaction_and_a_poisoned_one_one_at_a_time(
+    kafka_bootstrap_servers: str, topic_prefix: str
+) -> None:
+    """Events waiting together share one transaction; when one of them fails, that
+    transaction is rolled back and each is handled alone: the poisoned one is dead-lettered
+    and every other one takes effect exactly once."""
+    settings = KafkaSettings(bootstrap_servers=kafka_bootstrap_servers, topic_prefix=topic_prefix)
+    key = f"k-{uuid.uuid4().hex}"
+    first = [channel_snapshot(revision=r) for r in range(1, 31)]
+    poisoned = channel_snapshot(revision=31)
+    second = [channel_snapshot(revision=r) for r in range(32, 41)]
+    ours = {e.event_id for e in [*first, poisoned, *second]}
+    committed: list[uuid.UUID] = []  # the effects of committed transactions
+    transactions: list[int] = []  # how many of our events each committed transaction held
+
+    def apply(pending: list[uuid.UUID], event: Event[Any]) -> None:
+        if event.event_id == poisoned.event_id:
+            raise PermanentError("unknown_channel", "no such channel")
+        if event.event_id in ours:
+            pending.append(event.event_id)
+
+    @asynccontextmanager
+    async def transaction() -> AsyncIterator[Handler]:
+        pending: list[uuid.UUID] = []
+
+        async def handle(event: Event[Any]) -> None:
+            apply(pending, event)
+
+        yield handle  # an exception leaves `pending` uncommitted: a rollback
+        committed.extend(pending)
+        transactions.append(len(pending))
+
+    async def alone(event: Event[Any]) -> None:
+        pending: list[uuid.UUID] = []
+        apply(pending, event)
+        committed.extend(pending)
+        transactions.append(len(pending))
+
+    broker = build_broker(settings, client_id="consumer-test")
+    publisher = EventPublisher(broker, settings)
+    topic = publisher.topic_name(CHANNELS)
+    group = f"consumer-test-{uuid.uuid4().hex[:8]}"
+    Subscription(
+        topic=CHANNELS,
+        group_id=group,
+        handler=alone,
+        batch=transaction,
+        max_batch=10,  # 30 clean events first: batches of them, then the poisoned one's
+        publisher=publisher,
+        service="consumer-test",
+    ).register(broker)
+    await broker.connect()  # the producer only: all wait in the partition before the fetch
+    await publisher.publish_batch(
+        [OutgoingRecord(topic, key, encode(e), e.type) for e in [*first, poisoned, *second]]
+    )
+    await broker.start()
+    try:
+        async with asyncio.timeout(60):
+            while len(set(committed)) < len(ours) - 1:
+                await asyncio.sleep(0.1)
+            while not await committed_everything(kafka_bootstrap_servers, topic, group):
+                await asyncio.sleep(0.2)
+        letters = await consume_until(
+            kafka_bootstrap_servers,
+            publisher.topic_name_of(CHANNELS.dlq),
+            lambda seen: any(m["key"] == key for m in seen),
+        )
+    finally:
+        await broker.stop()
+    assert sorted(committed) == sorted(ours - {poisoned.event_id})  # each exactly once
+    assert max(transactions) > 1  # some were handled together
+    [letter] = [m["value"]["payload"] for m in letters if m["key"] == key]
+    assert letter["original_event_id"] == str(poisoned.event_id)
+    assert letter["error_type"] == "unknown_channel"

@@ -1,20 +1,32 @@
 """Consuming catalogue topics at least once, with effectively-once effects.
 
 Every subscriber registered here:
-- commits its offset only after the handler returned (so after its database commit);
-- parses the message with the topic's contract; what does not parse goes to `<topic>.dlq`,
+- fetches what is waiting, up to `max_batch` records at a time, and commits the offsets
+  only after handling all of them (so after their database commits);
+- parses each message with the topic's contract; what does not parse goes to `<topic>.dlq`,
   and an event type it does not know is skipped (producers may add types);
+- handles the batch in one database transaction when the service offers one (`batch`):
+  one commit for many messages. If that fails other than transiently, it is rolled back
+  and the messages are handled one at a time, to find the one that fails and let the
+  others through;
 - retries a failing handler: transient failures (database or broker unreachable) forever,
-  with capped backoff, so an outage loses nothing; any other failure `max_attempts` times,
-  then dead-letters it with the reason, so one poisoned message cannot stop a partition;
-- leaves idempotency to the handler (see `switchboard_platform.db.idempotency`).
+  with capped backoff, by fetching the batch again, so an outage loses nothing; any other
+  failure `max_attempts` times, then dead-letters it with the reason, so one poisoned
+  message cannot stop a partition;
+- runs each message's handling in the trace its headers name, with the event's ids bound
+  to every log line;
+- leaves idempotency to the handler (a batch fetched again is handled again from its start;
+  see `switchboard_platform.db.idempotency`).
 """
 
 import asyncio
 import base64
 import json
 import uuid
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy.exc
@@ -24,6 +36,8 @@ from aiokafka.errors import KafkaError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 
 from switchboard_contracts.enums import ActorKind
@@ -33,8 +47,10 @@ from switchboard_contracts.topics import Topic, topic_named
 from switchboard_platform import metrics
 from switchboard_platform.kafka.broker import Publisher
 from switchboard_platform.logs import get_logger
+from switchboard_platform.tracing import continued
 
 log = get_logger(__name__)
+_tracer = trace.get_tracer(__name__)
 
 Handler = Callable[[Event[Any]], Awaitable[None]]
 
@@ -60,6 +76,22 @@ def backoff_seconds(attempt: int, *, base: float = 0.1, cap: float = 5.0) -> flo
     return float(min(cap, base * 2 ** max(0, attempt - 1)))
 
 
+BatchOpener = Callable[[], AbstractAsyncContextManager[Handler]]
+"""Opens one transaction for a batch and gives the handler to run in it for each of its
+events; the transaction commits when the context exits without an error."""
+
+BATCH_RECORDS = 100  # the most records handled (and committed) together, with a `batch`
+FETCH_WAIT_MS = 50  # how long a fetch waits for records when none are waiting
+
+
+@dataclass(frozen=True)
+class _Letter:
+    record: ConsumerRecord[Any, Any]
+    error_type: str
+    error: str
+    event_id: uuid.UUID | None = None
+
+
 class Subscription:
     """One consumer group's handler for one topic, registered on a FastStream broker."""
 
@@ -72,14 +104,22 @@ class Subscription:
         publisher: Publisher,
         service: str,
         max_attempts: int = 5,
+        batch: BatchOpener | None = None,
+        max_batch: int | None = None,
     ) -> None:
+        """`handler` handles one event in its own transaction; `batch`, when given, many
+        in one. Without `batch` records are still fetched and committed together, up to
+        `max_batch` (default 1: a slow handler, e.g. one calling Twitter, is not made to
+        wait for the records fetched with it)."""
         self.topic = topic
         self.group_id = group_id
         self._handler = handler
         self._publisher = publisher
         self._service = service
         self._max_attempts = max_attempts
-        self._attempts: dict[tuple[int, int], int] = {}
+        self._batch = batch
+        self._max_batch = max_batch or (BATCH_RECORDS if batch is not None else 1)
+        self._transient_failures = 0
 
     def register(self, broker: KafkaBroker) -> None:
         broker.subscriber(
@@ -89,28 +129,46 @@ class Subscription:
             auto_offset_reset="earliest",
             title=f"{self._service}:{self.topic.name}",
             decoder=_raw_body,
+            batch=True,
+            max_records=self._max_batch,
+            batch_timeout_ms=FETCH_WAIT_MS,
         )(self.on_message)
 
     async def on_message(self, message: KafkaMessage) -> None:
-        record = _record(message)
+        """One fetched batch (of one or more records): FastStream commits the offsets when
+        this returns, and rewinds to the batch's first record when it raises."""
+        records = _records(message)
         labels = {"topic": self.topic.name, "group": self.group_id}
+        outcomes: Counter[str] = Counter()
+        letters: list[_Letter] = []
         try:
             with metrics.PROCESSING_SECONDS.labels(**labels).time():
-                outcome = await self._process(message, record)
+                events = [
+                    (record, event)
+                    for record in records
+                    if (event := self._parse(record, outcomes, letters)) is not None
+                ]
+                await self._handle(events, outcomes, letters)
+                # After the handling: a batch fetched again is not dead-lettered twice.
+                for letter in letters:
+                    await self._dead_letter(letter)
         except Exception:
-            metrics.CONSUMED.labels(**labels, outcome="retried").inc()
+            metrics.CONSUMED.labels(**labels, outcome="retried").inc(len(records))
             raise
-        metrics.CONSUMED.labels(**labels, outcome=outcome).inc()
-        _observe_lag(message, record, self.topic.name, self.group_id)
+        metrics.BATCH_RECORDS.labels(**labels).observe(len(records))
+        for outcome, count in outcomes.items():
+            metrics.CONSUMED.labels(**labels, outcome=outcome).inc(count)
+        _observe_lag(message, records, self.topic.name, self.group_id)
 
-    async def _process(self, message: KafkaMessage, record: ConsumerRecord[Any, Any]) -> str:
-        body = message.body
-        position = (record.partition, record.offset)
+    def _parse(
+        self, record: ConsumerRecord[Any, Any], outcomes: Counter[str], letters: list[_Letter]
+    ) -> Event[Any] | None:
         try:
-            data = json.loads(body)
+            data = json.loads(record.value or b"")
         except ValueError as exc:
-            await self._dead_letter(message, body, "invalid_json", str(exc))
-            return "dead_lettered"
+            letters.append(_Letter(record, "invalid_json", str(exc)))
+            outcomes["dead_lettered"] += 1
+            return None
         event_type = data.get("type") if isinstance(data, dict) else None
         if isinstance(event_type, str) and event_type not in self.topic.event_types:
             # A tolerant reader: producers may add event types to a topic; consumers that
@@ -121,74 +179,128 @@ class Subscription:
                 type=event_type,
                 offset=record.offset,
             )
-            return "skipped"
+            outcomes["skipped"] += 1
+            return None
         try:
-            event = self.topic.adapter.validate_python(data)
+            return self.topic.adapter.validate_python(data)
         except ValidationError as exc:
-            await self._dead_letter(message, body, "validation_error", _summary(exc))
-            return "dead_lettered"
-        try:
-            # Every log line of the handler names the event and the flow it belongs to.
-            with structlog.contextvars.bound_contextvars(
+            letters.append(_Letter(record, "validation_error", _summary(exc)))
+            outcomes["dead_lettered"] += 1
+            return None
+
+    async def _handle(
+        self,
+        events: list[tuple[ConsumerRecord[Any, Any], Event[Any]]],
+        outcomes: Counter[str],
+        letters: list[_Letter],
+    ) -> None:
+        if self._batch is not None and len(events) > 1:
+            try:
+                async with self._batch() as handle:
+                    for record, event in events:
+                        with self._handling(record, event):
+                            await handle(event)
+            except TRANSIENT_ERRORS as exc:
+                await self._back_off(exc, events[0][0])
+                raise
+            except Exception:
+                log.warning(
+                    "batch failed, handling its messages one at a time",
+                    topic=self.topic.name,
+                    offset=events[0][0].offset,
+                    size=len(events),
+                    exc_info=True,
+                )
+            else:
+                outcomes["handled"] += len(events)
+                self._transient_failures = 0
+                return
+        for record, event in events:
+            outcomes[await self._handle_alone(record, event, letters)] += 1
+        self._transient_failures = 0
+
+    async def _handle_alone(
+        self, record: ConsumerRecord[Any, Any], event: Event[Any], letters: list[_Letter]
+    ) -> str:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                with self._handling(record, event):
+                    await self._handler(event)
+            except PermanentError as exc:
+                letters.append(_Letter(record, exc.code, str(exc), event.event_id))
+                return "dead_lettered"
+            except TRANSIENT_ERRORS as exc:
+                await self._back_off(exc, record)
+                raise
+            except Exception as exc:
+                if attempt >= self._max_attempts:
+                    error = f"{type(exc).__name__}: {exc}"
+                    letters.append(_Letter(record, "handler_error", error, event.event_id))
+                    return "dead_lettered"
+                log.exception(
+                    "handler failed, will retry",
+                    topic=self.topic.name,
+                    offset=record.offset,
+                    attempt=attempt,
+                )
+                await asyncio.sleep(backoff_seconds(attempt))
+            else:
+                return "handled"
+
+    async def _back_off(self, exc: BaseException, record: ConsumerRecord[Any, Any]) -> None:
+        """Before the batch is fetched again: wait longer each time the failure repeats."""
+        self._transient_failures += 1
+        log.warning(
+            "transient failure, will retry",
+            topic=self.topic.name,
+            offset=record.offset,
+            attempt=self._transient_failures,
+            error=repr(exc),
+        )
+        await asyncio.sleep(backoff_seconds(self._transient_failures))
+
+    @contextmanager
+    def _handling(self, record: ConsumerRecord[Any, Any], event: Event[Any]) -> Iterator[None]:
+        """One event's handling: in the trace its record's headers name (a batch mixes
+        traces), and every log line naming the event and the flow it belongs to."""
+        headers = {key: value.decode(errors="replace") for key, value in record.headers or ()}
+        with (
+            continued(headers),
+            _tracer.start_as_current_span(
+                f"{record.topic} process",
+                kind=SpanKind.CONSUMER,
+                attributes={
+                    "messaging.system": "kafka",
+                    "messaging.operation": "process",
+                    "messaging.destination.name": record.topic,
+                    "messaging.kafka.destination.partition": record.partition,
+                    "messaging.kafka.message.offset": record.offset,
+                    "messaging.message.id": str(event.event_id),
+                    "messaging.consumer.group.name": self.group_id,
+                },
+            ),
+            structlog.contextvars.bound_contextvars(
                 correlation_id=str(event.correlation_id),
                 event_id=str(event.event_id),
                 event_type=event.type,
-            ):
-                await self._handler(event)
-        except PermanentError as exc:
-            await self._dead_letter(message, body, exc.code, str(exc), event.event_id)
-            return "dead_lettered"
-        except TRANSIENT_ERRORS as exc:
-            attempt = self._attempts.get(position, 0) + 1
-            self._attempts[position] = attempt
-            log.warning(
-                "transient failure, will retry",
-                topic=self.topic.name,
-                offset=record.offset,
-                attempt=attempt,
-                error=repr(exc),
-            )
-            await asyncio.sleep(backoff_seconds(attempt))
-            raise
-        except Exception as exc:
-            attempt = self._attempts.get(position, 0) + 1
-            if attempt >= self._max_attempts:
-                self._attempts.pop(position, None)
-                await self._dead_letter(
-                    message, body, "handler_error", f"{type(exc).__name__}: {exc}", event.event_id
-                )
-                return "dead_lettered"
-            self._attempts[position] = attempt
-            log.exception(
-                "handler failed, will retry",
-                topic=self.topic.name,
-                offset=record.offset,
-                attempt=attempt,
-            )
-            await asyncio.sleep(backoff_seconds(attempt))
-            raise
-        self._attempts.pop(position, None)
-        return "handled"
+            ),
+        ):
+            yield
 
-    async def _dead_letter(
-        self,
-        message: KafkaMessage,
-        body: bytes,
-        error_type: str,
-        error: str,
-        event_id: uuid.UUID | None = None,
-    ) -> None:
-        record = _record(message)
-        value, encoding = _text_or_base64(body)
+    async def _dead_letter(self, letter: _Letter) -> None:
+        record = letter.record
+        value, encoding = _text_or_base64(record.value or b"")
         key = record.key
-        letter = DeadLetter(
+        letter_event = DeadLetter(
             event_id=uuid.uuid4(),
             occurred_at=utc_now(),
             org_id=None,
             producer=self._service,
             actor=Actor(kind=ActorKind.SERVICE, id=self._service),
-            correlation_id=event_id or uuid.uuid4(),
-            causation_id=event_id,
+            correlation_id=letter.event_id or uuid.uuid4(),
+            causation_id=letter.event_id,
             subject=Subject(),
             payload=DeadLetterPayload(
                 source_topic=self.topic.name,
@@ -197,22 +309,22 @@ class Subscription:
                 key=_text_or_base64(key)[0] if key is not None else None,
                 value=value,
                 value_encoding=encoding,
-                headers={k: _text_or_base64(v)[0] for k, v in (message.headers or {}).items()},
+                headers={k: _text_or_base64(v)[0] for k, v in record.headers or ()},
                 consumer_group=self.group_id,
-                error_type=error_type,
-                error=error[:4000],
+                error_type=letter.error_type,
+                error=letter.error[:4000],
                 failed_at=utc_now(),
-                original_event_id=event_id,
+                original_event_id=letter.event_id,
             ),
         )
         dlq = topic_named(self.topic.dlq)
-        await self._publisher.publish(dlq, letter, key=letter.payload.key or "")
+        await self._publisher.publish(dlq, letter_event, key=letter_event.payload.key or "")
         log.error(
             "dead-lettered",
             topic=self.topic.name,
             offset=record.offset,
-            error_type=error_type,
-            error=error[:500],
+            error_type=letter.error_type,
+            error=letter.error[:500],
         )
 
 
@@ -223,23 +335,23 @@ async def _raw_body(message: KafkaMessage) -> bytes:
 
 
 def _observe_lag(
-    message: KafkaMessage, record: ConsumerRecord[Any, Any], topic: str, group: str
+    message: KafkaMessage, records: Sequence[ConsumerRecord[Any, Any]], topic: str, group: str
 ) -> None:
     consumer = message.consumer
     if not isinstance(consumer, AIOKafkaConsumer):  # an in-memory test broker has none
         return
-    highwater = consumer.highwater(TopicPartition(record.topic, record.partition))
-    if highwater is not None:
-        metrics.CONSUMER_LAG.labels(topic, str(record.partition), group).set(
-            max(0, highwater - record.offset - 1)
-        )
+    last = {record.partition: record for record in records}  # records keep partition order
+    for partition, record in last.items():
+        highwater = consumer.highwater(TopicPartition(record.topic, partition))
+        if highwater is not None:
+            metrics.CONSUMER_LAG.labels(topic, str(partition), group).set(
+                max(0, highwater - record.offset - 1)
+            )
 
 
-def _record(message: KafkaMessage) -> ConsumerRecord[Any, Any]:
-    record = message.raw_message
-    if isinstance(record, tuple):  # batch subscribers are not used here
-        raise TypeError("expected a single Kafka record")
-    return record
+def _records(message: KafkaMessage) -> Sequence[ConsumerRecord[Any, Any]]:
+    raw = message.raw_message
+    return tuple(raw) if isinstance(raw, tuple | list) else (raw,)
 
 
 def _text_or_base64(data: bytes | str) -> tuple[str, Any]:

@@ -1,5 +1,8 @@
 """The Kafka subscriptions of conversation-svc: topic -> handler, nothing else."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 from switchboard_contracts.envelope import Event
@@ -8,9 +11,9 @@ from switchboard_conversation.service_layer.access_events import handle_access_e
 from switchboard_conversation.service_layer.channels import handle_channel_snapshot
 from switchboard_conversation.service_layer.context import Context
 from switchboard_conversation.service_layer.replies import handle_reply_result
-from switchboard_conversation.service_layer.twitter_activity import handle_activity
+from switchboard_conversation.service_layer.twitter_activity import apply_activity, handle_activity
 from switchboard_platform.kafka.broker import EventPublisher
-from switchboard_platform.kafka.consumer import Subscription
+from switchboard_platform.kafka.consumer import Handler, Subscription
 
 
 def subscriptions(
@@ -18,6 +21,11 @@ def subscriptions(
 ) -> list[Subscription]:
     async def on_activity(event: Event[Any]) -> None:
         await handle_activity(context.unit_of_work(), event)
+
+    @asynccontextmanager
+    async def activity_batch() -> AsyncIterator[Handler]:
+        async with context.unit_of_work() as uow:
+            yield partial(apply_activity, uow)
 
     async def on_channel(event: Event[Any]) -> None:
         await handle_channel_snapshot(context.unit_of_work(), event)
@@ -33,13 +41,15 @@ def subscriptions(
             topic=topic,
             group_id=group_id,
             handler=handler,
+            batch=batch,
             publisher=publisher,
             service=service,
         )
-        for topic, handler in (
-            (TWITTER_ACTIVITY, on_activity),
-            (CHANNELS, on_channel),
-            (REPLIES_RESULTS, on_reply_result),
-            (ACCESS, on_access),
+        for topic, handler, batch in (
+            # The busy topic: customers' tweets and DMs, many to a transaction.
+            (TWITTER_ACTIVITY, on_activity, activity_batch),
+            (CHANNELS, on_channel, None),
+            (REPLIES_RESULTS, on_reply_result, None),
+            (ACCESS, on_access, None),
         )
     ]

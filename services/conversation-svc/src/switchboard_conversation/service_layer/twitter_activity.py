@@ -48,16 +48,24 @@ class Activity:
 
 
 async def handle_activity(uow: UnitOfWork, event: Event[Any]) -> None:
-    """Entry for every twitter.activity.v1 event."""
+    """Entry for a twitter.activity.v1 event, in a transaction of its own."""
+    if not isinstance(event, Routable):
+        return
+    async with uow:
+        await apply_activity(uow, event)
+
+
+async def apply_activity(uow: UnitOfWork, event: Event[Any]) -> None:
+    """Entry for a twitter.activity.v1 event within the caller's transaction (one batch's:
+    an event later in it sees what the earlier ones wrote)."""
     if not isinstance(event, Routable):
         return  # revocations, likes, follows: not conversation material
-    async with uow:
-        first, channels = await uow.first_delivery_to_account(
-            CONSUMER, event.event_id, event.payload.account_id
-        )
-        if not first:
-            return
-        await route(uow, event, channels)
+    first, channels = await uow.first_delivery_to_account(
+        CONSUMER, event.event_id, event.payload.account_id
+    )
+    if not first:
+        return
+    await route(uow, event, channels)
 
 
 async def route(
