@@ -10,6 +10,7 @@ from switchboard_contracts.enums import DeliveryState, MessageDirection, Message
 from switchboard_conversation.domain.messages import (
     Message,
     echo_awaits_result,
+    failed,
     may_be_echoed_as,
     posted_from_app,
     sent,
@@ -77,3 +78,27 @@ def test_posted_from_app_means_outbound_without_an_agent() -> None:
     assert posted_from_app(FROM_APP)
     assert not posted_from_app(REPLY)
     assert not posted_from_app(CUSTOMERS)
+
+
+def test_a_reply_reported_failed_is_sent_when_a_result_says_so() -> None:
+    """channel-svc gives up (`gave_up_retrying`) when it cannot tell whether an interrupted
+    send reached Twitter: a result naming the reply's Twitter id proves it did."""
+    gave_up = failed(REPLY, reason="gave_up_retrying")
+    assert gave_up is not None
+    assert gave_up.delivery_state is DeliveryState.FAILED
+    proved = sent(gave_up, twitter_id="6")
+    assert proved is not None
+    assert (proved.delivery_state, proved.twitter_id, proved.failure_reason) == (
+        DeliveryState.SENT,
+        "6",
+        None,
+    )
+
+
+def test_a_sent_reply_stays_sent_and_a_failed_one_keeps_its_first_reason() -> None:
+    confirmed = sent(REPLY, twitter_id="6")
+    assert confirmed is not None
+    assert failed(confirmed, reason="gave_up_retrying") is None
+    gave_up = failed(REPLY, reason="gave_up_retrying")
+    assert gave_up is not None
+    assert failed(gave_up, reason="duplicate_content") is None

@@ -63,7 +63,11 @@ def reply_target(
 
 
 def sent(message: Message, *, twitter_id: str) -> Message | None:
-    """A requested reply was sent; None when that is known already (redelivery, echo first)."""
+    """A requested reply was sent; None when that is known already (redelivery, echo first).
+
+    A failed one too: channel-svc reports `gave_up_retrying` when it cannot tell whether an
+    interrupted send reached Twitter, so a result that says it was sent (with Twitter's id)
+    proves the failure wrong. The reverse never happens (see `failed`)."""
     if message.direction is not MessageDirection.OUTBOUND:
         raise ValueError("only outbound messages are delivered")
     if message.delivery_state is DeliveryState.SENT:
