@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from functools import partial
 
 import httpx
@@ -13,10 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from switchboard_conversation.adapters import tables
 from switchboard_conversation.adapters.access import AccessChecker, HttpAccessChecker
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
+from switchboard_conversation.domain.messages import EchoHold
 from switchboard_conversation.entrypoints.consumers import subscriptions
 from switchboard_conversation.entrypoints.http import admin, conversations, deps, queues
-from switchboard_conversation.service_layer.auto_resolve import Sweeper
 from switchboard_conversation.service_layer.context import Clock, Context, utc_now
+from switchboard_conversation.service_layer.sweeper import Sweeper
 from switchboard_conversation.settings import ConversationSettings
 from switchboard_platform.auth.http import install_auth
 from switchboard_platform.auth.service_tokens import ServiceTokens
@@ -59,6 +61,7 @@ def create_app(
         context,
         interval_seconds=settings.sweep_interval_seconds,
         batch_size=settings.sweep_batch_size,
+        echo_hold=EchoHold(timedelta(seconds=settings.echo_hold_seconds)),
     )
     verifier = build_verifier(settings.auth)
 

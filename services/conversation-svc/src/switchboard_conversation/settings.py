@@ -33,3 +33,10 @@ class ConversationSettings(ServiceSettings):
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
     sweep_batch_size: int = Field(default=500, gt=0)
     sweep_enabled: bool = True
+    echo_hold_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="How long at most an echo of the account's own post is held, unseen, "
+        "while a reply it may be awaits its result; then the sweep shows it as a post from "
+        "the Twitter app",
+    )

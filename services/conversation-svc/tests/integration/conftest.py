@@ -1,6 +1,7 @@
-"""conversation-svc and access-svc in process, over the real broker and PostgreSQL.
+"""Fixtures: `stack`, conversation-svc and access-svc in process, over the real broker and
+PostgreSQL; `engine`, a migrated database; `world` (see `world.py`), a channel on it.
 
-access-svc runs with its development issuer on a key the test also holds: it signs the
+In `stack`, access-svc runs with its development issuer on a key the test also holds: it signs the
 agents' tokens, and conversation-svc gets its service tokens from the issuer's endpoint,
 as it does locally. conversation-svc reaches access-svc over an in-process transport.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from switchboard_access import __main__ as access_cli
 from switchboard_access.bootstrap import create_app as create_access
@@ -25,12 +27,14 @@ from switchboard_conversation.settings import ConversationSettings
 from switchboard_platform.auth.service_tokens import ServiceTokens
 from switchboard_platform.auth.settings import AuthSettings
 from switchboard_platform.auth.signing import TokenSigner, generate_signing_key
+from switchboard_platform.db.engine import create_engine
 from switchboard_platform.db.migrations import upgrade
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.settings import DatabaseSettings, KafkaSettings
 from switchboard_testing import databases
 
 from .support import MIGRATIONS, MovableClock
+from .world import World
 
 ISSUER = "https://id.switchboard.test"
 AUDIENCE = "switchboard"
@@ -133,3 +137,18 @@ async def stack(
                 await broker.stop()
     finally:
         databases.drop_database(database_server_url, access_db)
+
+
+@pytest.fixture
+async def engine(fresh_database_url: str) -> AsyncIterator[AsyncEngine]:
+    upgrade(MIGRATIONS, fresh_database_url)
+    engine = create_engine(fresh_database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def world(engine: AsyncEngine) -> World:
+    world = World(engine)
+    await world.connect()
+    return world

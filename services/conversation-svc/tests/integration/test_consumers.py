@@ -1,29 +1,20 @@
 """Each consumer against real PostgreSQL: its effect, and that redelivery changes nothing."""
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from functools import partial
-from typing import Any
 
 import pytest
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import select
 
 from switchboard_contracts.enums import ActorKind, ChannelRole, PrincipalKind
 from switchboard_contracts.envelope import Actor, Subject, twitter_event_id
 from switchboard_contracts.events.access import GrantChanged, GrantChangedPayload
 from switchboard_contracts.events.twitter import TweetDeleted, TweetDeletedPayload
 from switchboard_conversation.adapters import tables
-from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.service_layer.access_events import handle_access_event
 from switchboard_conversation.service_layer.channels import handle_channel_snapshot
-from switchboard_conversation.service_layer.context import Caller, Context
 from switchboard_conversation.service_layer.replies import Reply, handle_reply_result, reply
 from switchboard_conversation.service_layer.twitter_activity import handle_activity
-from switchboard_platform.auth.claims import Principal, TokenKind
-from switchboard_platform.db.engine import create_engine, session_factory
-from switchboard_platform.db.migrations import upgrade
 from switchboard_testing.builders import (
     channel_snapshot,
     direct_message_received,
@@ -32,86 +23,10 @@ from switchboard_testing.builders import (
     tweet_received,
 )
 
-from .support import MIGRATIONS, FakeAccess, MovableClock
+from .world import ACCOUNT, CUSTOMER, World, own_tweet, started_with_reply, twice
 
 pytestmark = pytest.mark.integration
-ACCOUNT = "2975699229"
-CUSTOMER = "1205290247124217856"
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-async def engine(fresh_database_url: str) -> AsyncIterator[AsyncEngine]:
-    upgrade(MIGRATIONS, fresh_database_url)
-    engine = create_engine(fresh_database_url)
-    yield engine
-    await engine.dispose()
-
-
-class World:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-        self.org = uuid.uuid4()
-        self.channel = uuid.uuid4()
-        self.agent = uuid.uuid4()
-        self.access = FakeAccess()
-        self.access.roles[(self.agent, self.channel)] = ChannelRole.CONTRIBUTOR
-        self.context = Context(
-            unit_of_work=partial(UnitOfWork, session_factory(engine)),
-            access=self.access,
-            clock=MovableClock(),
-        )
-        principal = Principal(
-            org_id=self.org, subject=str(self.agent), kind=TokenKind.USER, org_role=None
-        )
-        self.caller = Caller(principal, "token")
-
-    def uow(self) -> UnitOfWork:
-        return self.context.unit_of_work()
-
-    async def connect(self, *, auto_ownership: bool = True) -> None:
-        snapshot = channel_snapshot(
-            org_id=self.org,
-            channel_id=self.channel,
-            account_id=ACCOUNT,
-            auto_ownership=auto_ownership,
-        )
-        await handle_channel_snapshot(self.uow(), snapshot)
-
-    async def count(self, table: Any, *where: Any) -> int:
-        async with self.engine.connect() as connection:
-            statement = select(func.count()).select_from(table).where(*where)
-            return int(await connection.scalar(statement) or 0)
-
-    async def conversation(self) -> Any:
-        async with self.engine.connect() as connection:
-            return (await connection.execute(select(tables.conversations))).one()
-
-    async def message(self, message_id: uuid.UUID) -> Any:
-        async with self.engine.connect() as connection:
-            m = tables.messages.c
-            return (
-                await connection.execute(select(tables.messages).where(m.id == message_id))
-            ).one()
-
-
-@pytest.fixture
-async def world(engine: AsyncEngine) -> World:
-    world = World(engine)
-    await world.connect()
-    return world
-
-
-def own_tweet(tweet_id: str, text: str) -> Any:
-    """The account's own tweet to the customer, as its echo arrives."""
-    return tweet_received(
-        tweet_id=tweet_id, customer_id=CUSTOMER, account_id=ACCOUNT, text=text, from_account=True
-    )
-
-
-async def twice(handler: Any, *args: Any) -> None:
-    await handler(*args)
-    await handler(*args)
 
 
 async def test_a_dm_creates_a_conversation_once_and_replies_default_to_dm(world: World) -> None:
@@ -143,15 +58,6 @@ async def test_tweet_reply_goes_to_the_customers_latest_tweet(world: World) -> N
     _, message = await reply(world.context, world.caller, row.id, Reply(text="Looking"))
     assert (message.kind.value, message.in_reply_to_tweet_id) == ("tweet", "102")
     assert (await world.conversation()).owner_id == world.agent  # auto-ownership on
-
-
-async def started_with_reply(world: World) -> tuple[uuid.UUID, uuid.UUID]:
-    await handle_activity(
-        world.uow(), tweet_received(tweet_id="101", customer_id=CUSTOMER, account_id=ACCOUNT)
-    )
-    row = await world.conversation()
-    _, message = await reply(world.context, world.caller, row.id, Reply(text="On it"))
-    return row.id, message.id
 
 
 async def test_reply_sent_redelivered_changes_nothing(world: World) -> None:

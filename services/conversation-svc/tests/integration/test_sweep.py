@@ -3,7 +3,6 @@ with its own events (ownership removed first, then the status, reason `auto_reso
 sweeper at a time, thresholds per queue, the injected clock."""
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -20,11 +19,10 @@ from switchboard_conversation.service_layer.auto_resolve import SWEEP_LOCK_KEY, 
 from switchboard_conversation.service_layer.channels import handle_channel_snapshot
 from switchboard_conversation.service_layer.context import Context
 from switchboard_conversation.service_layer.twitter_activity import handle_activity
-from switchboard_platform.db.engine import create_engine, session_factory
-from switchboard_platform.db.migrations import upgrade
+from switchboard_platform.db.engine import session_factory
 from switchboard_testing.builders import channel_snapshot, tweet_received
 
-from .support import MIGRATIONS, FakeAccess
+from .support import FakeAccess
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
@@ -37,14 +35,6 @@ class SetClock:
 
     def __call__(self) -> datetime:
         return self.at
-
-
-@pytest.fixture
-async def engine(fresh_database_url: str) -> AsyncIterator[AsyncEngine]:
-    upgrade(MIGRATIONS, fresh_database_url)
-    engine = create_engine(fresh_database_url)
-    yield engine
-    await engine.dispose()
 
 
 async def rows(engine: AsyncEngine, statement: Any) -> list[Any]:

@@ -32,7 +32,7 @@ from switchboard_conversation.domain.changes import (
     NoteRemoved,
 )
 from switchboard_conversation.domain.conversation import Conversation
-from switchboard_conversation.domain.messages import Message
+from switchboard_conversation.domain.messages import HeldEcho, Message
 
 _c = tables.conversations.c
 _m = tables.messages.c
@@ -158,23 +158,42 @@ class ConversationRepository:
             .on_conflict_do_nothing()
         )
 
-    async def held_echoes(self, conversation_id: uuid.UUID) -> list[tuple[MessageKind, str]]:
-        """(kind, event as received) of the conversation's held echoes, oldest first."""
+    async def held_echoes(self, conversation_id: uuid.UUID) -> list[HeldEcho]:
+        """The conversation's held echoes, oldest first."""
         statement = (
-            select(_h.kind, _h.value)
+            select(_h.twitter_id, _h.kind, _h.held_at, _h.value)
             .where(_h.conversation_id == conversation_id)
             .order_by(_h.created_at, _h.twitter_id)
         )
         return [
-            (MessageKind(row.kind), row.value) for row in await self._session.execute(statement)
+            HeldEcho(row.twitter_id, MessageKind(row.kind), row.held_at, row.value)
+            for row in await self._session.execute(statement)
         ]
 
-    async def forget_held_echo(self, conversation_id: uuid.UUID, twitter_id: str) -> None:
-        await self._session.execute(
-            delete(tables.held_echoes).where(
-                _h.conversation_id == conversation_id, _h.twitter_id == twitter_id
-            )
+    async def forget_held_echo(self, conversation_id: uuid.UUID, twitter_id: str) -> bool:
+        """Whether it was held (and is no more)."""
+        statement = (
+            delete(tables.held_echoes)
+            .where(_h.conversation_id == conversation_id, _h.twitter_id == twitter_id)
+            .returning(_h.twitter_id)
         )
+        return (await self._session.execute(statement)).first() is not None
+
+    async def holding_echoes_for_update(
+        self, held_before: datetime, limit: int
+    ) -> list[Conversation]:
+        """Conversations with an echo held at or before `held_before` (SKIP LOCKED: one
+        replica's sweep never waits on another's, nor on a handler's)."""
+        held_long = select(_h.conversation_id).where(
+            _h.held_at <= literal(held_before, DateTime(timezone=True))
+        )
+        statement = (
+            select(tables.conversations)
+            .where(_c.id.in_(held_long))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [Conversation(rows.state(row)) for row in await self._session.execute(statement)]
 
     async def _message(self, *where: Any) -> Message | None:
         statement = select(tables.messages).where(*where).order_by(_m.created_at).limit(1)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     false,
+    func,
     text,
     true,
 )
@@ -96,7 +97,8 @@ messages = Table(
 )
 
 # The account's echoes that may be a reply still awaiting its result (domain/messages.py,
-# `echo_awaits_result`): kept unseen, as received, until the results say what they are.
+# `echo_awaits_result`): kept unseen, as received, until the results say what they are, or
+# for at most a time limit (`EchoHold`; the sweep reads them by `held_at`).
 held_echoes = Table(
     "held_echoes",
     metadata,
@@ -105,6 +107,8 @@ held_echoes = Table(
     Column("kind", String(20), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("value", Text, nullable=False),
+    Column("held_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_held_echoes_held_at", "held_at"),
 )
 
 # Every change of every conversation, as published (the history shown and the reports' source).

@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from switchboard_contracts.enums import DeliveryState, MessageDirection, MessageKind
 from switchboard_conversation.domain.errors import InvalidActionError
@@ -63,7 +63,11 @@ def reply_target(
 
 
 def sent(message: Message, *, twitter_id: str) -> Message | None:
-    """A requested reply was sent; None when that is known already (redelivery, echo first)."""
+    """A requested reply was sent; None when that is known already (redelivery, echo first).
+
+    A failed one too: channel-svc reports `gave_up_retrying` when it cannot tell whether an
+    interrupted send reached Twitter, so a result that says it was sent (with Twitter's id)
+    proves the failure wrong. The reverse never happens (see `failed`)."""
     if message.direction is not MessageDirection.OUTBOUND:
         raise ValueError("only outbound messages are delivered")
     if message.delivery_state is DeliveryState.SENT:
@@ -109,6 +113,44 @@ def echo_awaits_result(kind: MessageKind, replies: Iterable[Message]) -> bool:
     it) or, once no reply may be it any more, a post from the Twitter app. Deciding sooner
     would mean guessing from the text."""
     return any(may_be_echoed_as(reply, kind) for reply in replies)
+
+
+@dataclass(frozen=True)
+class HeldEcho:
+    """An echo held, unseen, while a reply awaiting its result may be it: `value` is the
+    event as received, `held_at` when it was held."""
+
+    twitter_id: str
+    kind: MessageKind
+    held_at: datetime
+    value: str
+
+
+@dataclass(frozen=True)
+class EchoHold:
+    """How long an echo is held at most. A result that never comes (its request
+    dead-lettered, say) would otherwise hide the account's posts of that kind in that
+    conversation for good; past `limit` a held echo is a post from the Twitter app, whatever
+    replies still await their results. The replies stay `requested` (only channel-svc knows
+    what became of them), and a result that comes later still confirms its reply: the post
+    shown meanwhile is merged into it (`replies.py`)."""
+
+    limit: timedelta = timedelta(minutes=15)
+
+    def held_before(self, now: datetime) -> datetime:
+        """Echoes held at or before this have been held long enough."""
+        return now - self.limit
+
+
+def echo_released(
+    echo: HeldEcho, replies: Iterable[Message], *, held_before: datetime | None = None
+) -> bool:
+    """Whether a held echo is shown now as a post from the app: once no reply awaiting its
+    result may be it (after each result), or once held at or before `held_before` (the
+    sweep, `EchoHold.held_before`)."""
+    if held_before is not None and echo.held_at <= held_before:
+        return True
+    return not echo_awaits_result(echo.kind, replies)
 
 
 def posted_from_app(message: Message) -> bool:

@@ -3,11 +3,10 @@
 One replica at a time sweeps (a transaction-level advisory lock per batch); each batch
 locks its conversations (SKIP LOCKED, so agents' actions are never waited on for long),
 resolves them with reason `auto_resolve` (which removes ownership), and stores them with
-their events in one transaction. The clock is injected, so tests move time.
+their events in one transaction. The clock is injected, so tests move time. `sweeper.py`
+runs it periodically.
 """
 
-import asyncio
-import contextlib
 import uuid
 
 from switchboard_contracts.enums import ActorKind
@@ -15,9 +14,7 @@ from switchboard_contracts.envelope import Actor
 from switchboard_conversation import metrics
 from switchboard_conversation.service_layer.context import Context
 from switchboard_conversation.service_layer.recording import record
-from switchboard_platform.logs import get_logger
 
-log = get_logger(__name__)
 SWEEP_LOCK_KEY = 0x5B0_A7E5  # one per database; distinct from the outbox relay's
 ACTOR = Actor(kind=ActorKind.SYSTEM, id="auto_resolve")
 
@@ -39,30 +36,3 @@ async def sweep(context: Context, *, batch_size: int = 500) -> int:
         total += len(stale)
         if len(stale) < batch_size:
             return total
-
-
-class Sweeper:
-    """Runs `sweep` every `interval_seconds` until stopped."""
-
-    def __init__(self, context: Context, *, interval_seconds: float, batch_size: int) -> None:
-        self._context = context
-        self._interval = interval_seconds
-        self._batch_size = batch_size
-        self._stopping = asyncio.Event()
-
-    def stop(self) -> None:
-        self._stopping.set()
-
-    async def run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                with metrics.AUTO_RESOLVE_SECONDS.time():
-                    resolved = await sweep(self._context, batch_size=self._batch_size)
-                metrics.AUTO_RESOLVE_RUNS.labels("completed").inc()
-                if resolved:
-                    log.info("auto-resolved", conversations=resolved)
-            except Exception:
-                metrics.AUTO_RESOLVE_RUNS.labels("failed").inc()
-                log.exception("auto-resolve sweep failed; next round retries")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), timeout=self._interval)

@@ -137,8 +137,10 @@ async def handle_reply_result(uow: UnitOfWork, event: Event[Any]) -> None:
 async def _sent(
     uow: UnitOfWork, conversation: Conversation, message: Message, result: ReplySentPayload
 ) -> None:
-    """The reply went out as `result.twitter_id`: the echo with that id, held or (before
-    echoes were held) stored as a post from the app, is this reply."""
+    """The reply went out as `result.twitter_id`: the echo with that id is this reply,
+    whether it is held still or shown already as a post from the app (released after the
+    time limit, or stored by a version that did not hold echoes): one message, the reply,
+    sent. A reply reported failed is sent after all when a result says so."""
     if message.delivery_state is DeliveryState.SENT:
         return  # known already (redelivered, or published again)
     twitter_id, conversation_id = result.twitter_id, conversation.state.id
@@ -149,9 +151,10 @@ async def _sent(
             raise PermanentError(
                 "twitter_id_taken", f"{twitter_id} is message {stored.id}'s, not {message.id}'s"
             )
-        # Stored by a version that did not hold echoes, and published then: one message now.
+        # Shown (and published) as a post from the app before this result came: the post
+        # row goes, the reply takes its Twitter id; no event says the post went.
         log.warning(
-            "echo stored before its reply's result merged into the reply",
+            "echo shown as a post from the app merged into the reply its late result names",
             conversation_id=str(conversation_id),
             echo_message_id=str(stored.id),
             message_id=str(message.id),

@@ -3,8 +3,9 @@
 - A customer's tweet or DM: into the conversation (created, or reopened into New).
 - The account's own tweet or DM (an echo): nothing when its Twitter id is a message's
   already (the reply's `sent` result came first); held, unseen, while a reply it may be
-  awaits its result (the result names the reply's Twitter id: see `replies.py`); else a
-  message posted from the Twitter app, stored as sent with no agent.
+  awaits its result (the result names the reply's Twitter id: see `replies.py`), for at
+  most a time limit (`echo_expiry.py`); else a message posted from the Twitter app, stored
+  as sent with no agent.
 - A deleted tweet: its message is marked deleted. Revocations are channel-svc's business.
 """
 
@@ -25,7 +26,12 @@ from switchboard_contracts.topics import TWITTER_ACTIVITY
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.domain.channel import ChannelView
 from switchboard_conversation.domain.conversation import Conversation
-from switchboard_conversation.domain.messages import Customer, Message, echo_awaits_result
+from switchboard_conversation.domain.messages import (
+    Customer,
+    Message,
+    echo_awaits_result,
+    echo_released,
+)
 from switchboard_conversation.service_layer.recording import record
 
 CONSUMER = "conversation-svc/twitter.activity"
@@ -170,24 +176,31 @@ async def _record(
     )
 
 
-async def release_held_echoes(uow: UnitOfWork, conversation: Conversation) -> None:
-    """Within the caller's transaction, after a reply's result: the held echoes that no reply
-    awaiting its result may be any more are posts from the Twitter app, recorded now as they
-    would have been on arrival (same actor, causation and changes)."""
+async def release_held_echoes(
+    uow: UnitOfWork, conversation: Conversation, *, held_before: datetime | None = None
+) -> int:
+    """Within the caller's transaction, the conversation locked: the held echoes that no
+    reply awaiting its result may be any more (after a reply's result), or held at or
+    before `held_before` (the sweep), are posts from the Twitter app, recorded now as they
+    would have been on arrival (same actor, causation and changes). How many."""
     held = await uow.conversations.held_echoes(conversation.state.id)
     if not held:
-        return
+        return 0
     replies = await uow.conversations.awaiting_result(conversation.state.id)
-    for kind, value in held:
-        if echo_awaits_result(kind, replies):
+    released = 0
+    for echo in held:
+        if not echo_released(echo, replies, held_before=held_before):
             continue
-        event = TWITTER_ACTIVITY.parse(value)
+        if not await uow.conversations.forget_held_echo(conversation.state.id, echo.twitter_id):
+            continue  # released already
+        event = TWITTER_ACTIVITY.parse(echo.value)
         if not isinstance(event, TweetReceived | DirectMessageReceived):
             continue  # only echoes are held
         activity = _activity(event)
-        await uow.conversations.forget_held_echo(conversation.state.id, activity.twitter_id)
         conversation.record_outbound(_message(conversation.state.channel_id, activity))
         await _record(uow, conversation, activity, event)
+        released += 1
+    return released
 
 
 def _message(channel_id: uuid.UUID, activity: Activity) -> Message:
