@@ -50,6 +50,11 @@ class ServiceSettings(BaseSettings):
     log_format: Literal["json", "console"] = Field(
         default="json", validation_alias=AliasChoices("LOG_FORMAT")
     )
+    http_access_log: bool = Field(
+        default=True,
+        validation_alias=AliasChoices("HTTP_ACCESS_LOG"),
+        description="A log line per HTTP request (uvicorn's access log)",
+    )
 
 
 class DatabaseSettings(BaseSettings):

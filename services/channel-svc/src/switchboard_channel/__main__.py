@@ -19,7 +19,12 @@ def main() -> None:
     if args.command == "migrate":
         upgrade(MIGRATIONS, settings.database.url)
         return
-    serve(create_app(settings), host=settings.host, port=settings.port)
+    serve(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        access_log=settings.http_access_log,
+    )
 
 
 if __name__ == "__main__":

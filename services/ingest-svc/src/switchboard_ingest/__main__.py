@@ -7,7 +7,12 @@ from switchboard_platform.http.serve import serve
 
 def main() -> None:
     settings = IngestSettings()
-    serve(create_app(settings), host=settings.host, port=settings.port)
+    serve(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        access_log=settings.http_access_log,
+    )
 
 
 if __name__ == "__main__":
