@@ -63,8 +63,11 @@ def test_status_transitions() -> None:
     assert deauthorized is not None
     assert deauthorized.status is ChannelStatus.DEAUTHORIZED
     assert deauthorized.deauthorize(at=NOW) is None
-    back = deauthorized.reauthorize(handle="acme2", at=NOW)
+    back = deauthorized.reauthorize(handle="acme2", name=None, at=NOW)
     assert (back.status, back.revision, back.handle) == (ChannelStatus.CONNECTED, 3, "acme2")
+    assert back.name == c.name  # an unknown name keeps the known one
+    renamed = back.reauthorize(handle="acme2", name="ACME Two", at=NOW)
+    assert renamed.name == "ACME Two"
     gone = back.disconnect(at=NOW)
     assert gone is not None
     assert gone.disconnect(at=NOW) is None

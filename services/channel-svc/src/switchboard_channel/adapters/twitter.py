@@ -45,6 +45,13 @@ class AccessToken:
     credentials: AccountCredentials
 
 
+@dataclass(frozen=True)
+class TwitterUser:
+    id: str
+    username: str
+    name: str  # the display name, as Twitter shows it
+
+
 # Outcomes of one send -------------------------------------------------------------------
 @dataclass(frozen=True)
 class Sent:
@@ -166,6 +173,17 @@ class TwitterApi:
             screen_name=str(token["screen_name"]),
             credentials=AccountCredentials.of(token["oauth_token"], token["oauth_token_secret"]),
         )
+
+    async def me(self, credentials: AccountCredentials) -> TwitterUser:
+        """`GET /2/users/me` as the account: its id, handle and display name."""
+        try:
+            async with self._signed(credentials) as client:
+                response = await client.get("/2/users/me")
+            response.raise_for_status()
+            data = response.json()["data"]
+            return TwitterUser(str(data["id"]), str(data["username"]), str(data["name"]))
+        except (httpx2.HTTPError, ValueError, KeyError, TypeError) as exc:
+            raise TwitterError(f"users/me failed: {type(exc).__name__}") from exc
 
     # --- webhooks --------------------------------------------------------------------
     async def _bearer(self, client: httpx2.AsyncClient) -> str:
