@@ -75,5 +75,17 @@ deliveries = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# Account Activity subscriptions to remove: a disconnect records the intent in its own
+# transaction; it is performed after the commit and retried until Twitter confirms.
+webhook_unsubscriptions = Table(
+    "webhook_unsubscriptions",
+    metadata,
+    Column("twitter_account_id", String(20), primary_key=True),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("not_before", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text),
+)
+
 outbox = outbox_table(metadata)
 processed_events = processed_events_table(metadata)

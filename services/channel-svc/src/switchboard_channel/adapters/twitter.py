@@ -25,6 +25,7 @@ from switchboard_platform.logs import get_logger
 log = get_logger(__name__)
 _tracer = trace.get_tracer(__name__)
 HTTP_CREATED, HTTP_UNAUTHORIZED, HTTP_FORBIDDEN, HTTP_TOO_MANY = 201, 401, 403, 429
+HTTP_BAD_REQUEST, HTTP_NOT_FOUND = 400, 404
 HTTP_SERVER_ERROR = 500
 
 
@@ -197,6 +198,13 @@ class TwitterApi:
 
     async def ensure_webhook(self, url: str) -> str:
         """The id of the app's webhook for `url`, registering it when missing."""
+        webhook_id = await self._webhook_id(url, create=True)
+        if webhook_id is None:  # not reached: create=True registers it or raises
+            raise TwitterError("the webhook was not registered")
+        return webhook_id
+
+    async def _webhook_id(self, url: str, *, create: bool) -> str | None:
+        """The app's webhook for `url` (cached), registered when missing and `create`."""
         async with self._webhook_lock:
             if url in self._webhook_ids:
                 return self._webhook_ids[url]
@@ -209,12 +217,14 @@ class TwitterApi:
                 found = [hook for hook in listed.json().get("data", []) if hook["url"] == url]
                 if found:
                     webhook_id = str(found[0]["id"])
-                else:
+                elif create:
                     created = await client.post(
                         f"{self._api}/2/webhooks", json={"url": url}, headers=headers
                     )
                     created.raise_for_status()
                     webhook_id = str(created.json()["id"])
+                else:
+                    return None
             self._webhook_ids[url] = webhook_id
             return webhook_id
 
@@ -225,6 +235,31 @@ class TwitterApi:
             )
         response.raise_for_status()
         return bool(response.json()["data"]["subscribed"])
+
+    async def unsubscribe(self, webhook_url: str, user_id: str) -> bool:
+        """Remove the account's subscription to the app's webhook (app-only bearer token):
+        True when removed, False when there was none (no webhook, or Twitter answers 400/404
+        for it). Anything else (429, 5xx, 401, the network) raises `TwitterError`."""
+        try:
+            webhook_id = await self._webhook_id(webhook_url, create=False)
+            if webhook_id is None:
+                return False
+            async with httpx2.AsyncClient(
+                base_url=self._api, transport=self._transport, timeout=self._timeout
+            ) as client:
+                headers = {"authorization": f"Bearer {await self._bearer(client)}"}
+                response = await client.delete(
+                    f"/2/account_activity/webhooks/{webhook_id}/subscriptions/{user_id}/all",
+                    headers=headers,
+                )
+        except (httpx2.HTTPError, ValueError, KeyError) as exc:
+            raise TwitterError(f"unsubscribe failed: {type(exc).__name__}") from exc
+        if response.status_code in {HTTP_BAD_REQUEST, HTTP_NOT_FOUND}:
+            log.info("no subscription to remove", account_id=user_id, detail=_detail(response))
+            return False
+        if response.is_error:
+            raise TwitterError(f"unsubscribe refused: {response.status_code} {_detail(response)}")
+        return True
 
     # --- sending ---------------------------------------------------------------------
     async def send(self, reply: Reply, credentials: AccountCredentials) -> SendOutcome:

@@ -166,6 +166,8 @@ async def _store(
     now = ctx.clock()
     credentials = ctx.cipher.encrypt(access.credentials)
     async with ctx.unit_of_work() as uow:
+        # Not while an unsubscription of this account is being performed (`unsubscribe`).
+        await uow.lock_account(access.user_id)
         if found.channel_id is not None:
             existing = await uow.channel(found.org_id, found.channel_id)
             if existing is None:
