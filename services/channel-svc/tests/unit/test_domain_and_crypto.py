@@ -8,7 +8,9 @@ import httpx2
 import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
+from sqlalchemy import LargeBinary
 
+from switchboard_channel.adapters import tables
 from switchboard_channel.adapters.crypto import CredentialCipher
 from switchboard_channel.adapters.twitter import RateLimited, Refused, Retryable, Sent, _outcome
 from switchboard_channel.domain.channel import Channel, ChannelError
@@ -85,6 +87,23 @@ def test_rotation_old_key_decrypts_new_key_encrypts() -> None:
     assert CredentialCipher(SecretStr(new)).decrypt(rotated.encrypt(secret)) == secret
     with pytest.raises(ValueError, match="do not decrypt"):
         CredentialCipher(SecretStr(old)).decrypt(rotated.encrypt(secret))
+    # What the re-encryption job asks: on the newest key already? Readable at all?
+    assert not rotated.is_current(stored)
+    assert rotated.is_current(rewritten)
+    with pytest.raises(ValueError, match="do not decrypt"):
+        CredentialCipher(SecretStr(Fernet.generate_key().decode())).rotate(stored)
+
+
+def test_every_encrypted_column_is_reencrypted_on_rotation() -> None:
+    listed = {column for _, column in tables.ENCRYPTED_COLUMNS}
+    binary = {
+        column
+        for table in tables.metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, LargeBinary) or column.name.endswith("_encrypted")
+    }
+    assert listed == binary
+    assert all(key.primary_key for key, _ in tables.ENCRYPTED_COLUMNS)
 
 
 def test_secrets_do_not_print() -> None:

@@ -3,6 +3,8 @@
 Secrets are only ever stored encrypted (`*_encrypted`, Fernet tokens).
 """
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -89,3 +91,10 @@ webhook_unsubscriptions = Table(
 
 outbox = outbox_table(metadata)
 processed_events = processed_events_table(metadata)
+
+# Every column holding ciphertext (a Fernet token), with its table's key: what the
+# re-encryption job (`reencrypt`) rotates. A new encrypted column belongs here.
+ENCRYPTED_COLUMNS: tuple[tuple[Column[Any], Column[Any]], ...] = (
+    (channels.c.id, channels.c.credentials_encrypted),
+    (oauth_states.c.state, oauth_states.c.request_token_secret_encrypted),
+)

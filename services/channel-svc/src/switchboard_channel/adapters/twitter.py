@@ -25,7 +25,7 @@ from switchboard_platform.logs import get_logger
 log = get_logger(__name__)
 _tracer = trace.get_tracer(__name__)
 HTTP_CREATED, HTTP_UNAUTHORIZED, HTTP_FORBIDDEN, HTTP_TOO_MANY = 201, 401, 403, 429
-HTTP_BAD_REQUEST, HTTP_NOT_FOUND = 400, 404
+_NOTHING_TO_REMOVE = frozenset({400, 404})  # no such subscription, or no such webhook
 HTTP_SERVER_ERROR = 500
 
 
@@ -239,27 +239,36 @@ class TwitterApi:
     async def unsubscribe(self, webhook_url: str, user_id: str) -> bool:
         """Remove the account's subscription to the app's webhook (app-only bearer token):
         True when removed, False when there was none (no webhook, or Twitter answers 400/404
-        for it). Anything else (429, 5xx, 401, the network) raises `TwitterError`."""
+        for it, also after looking the webhook id up afresh). Anything else (429, 5xx, 401,
+        the network) raises `TwitterError`."""
+        cached = webhook_url in self._webhook_ids
+        response = await self._unsubscribe(webhook_url, user_id)
+        if response is not None and response.status_code in _NOTHING_TO_REMOVE and cached:
+            self._webhook_ids.pop(webhook_url, None)  # the webhook may have been replaced
+            response = await self._unsubscribe(webhook_url, user_id)
+        if response is None or response.status_code in _NOTHING_TO_REMOVE:
+            detail = "no webhook" if response is None else _detail(response)
+            log.info("no subscription to remove", account_id=user_id, detail=detail)
+            return False
+        if response.is_error:
+            raise TwitterError(f"unsubscribe refused: {response.status_code} {_detail(response)}")
+        return True
+
+    async def _unsubscribe(self, webhook_url: str, user_id: str) -> httpx2.Response | None:
         try:
             webhook_id = await self._webhook_id(webhook_url, create=False)
             if webhook_id is None:
-                return False
+                return None
             async with httpx2.AsyncClient(
                 base_url=self._api, transport=self._transport, timeout=self._timeout
             ) as client:
                 headers = {"authorization": f"Bearer {await self._bearer(client)}"}
-                response = await client.delete(
+                return await client.delete(
                     f"/2/account_activity/webhooks/{webhook_id}/subscriptions/{user_id}/all",
                     headers=headers,
                 )
         except (httpx2.HTTPError, ValueError, KeyError) as exc:
             raise TwitterError(f"unsubscribe failed: {type(exc).__name__}") from exc
-        if response.status_code in {HTTP_BAD_REQUEST, HTTP_NOT_FOUND}:
-            log.info("no subscription to remove", account_id=user_id, detail=_detail(response))
-            return False
-        if response.is_error:
-            raise TwitterError(f"unsubscribe refused: {response.status_code} {_detail(response)}")
-        return True
 
     # --- sending ---------------------------------------------------------------------
     async def send(self, reply: Reply, credentials: AccountCredentials) -> SendOutcome:

@@ -1,12 +1,13 @@
 """One database transaction with what a handler needs (SQLAlchemy Core)."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy import Column, delete, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -259,6 +260,44 @@ class UnitOfWork:
     async def purge_expired_states(self, now: datetime) -> None:
         s = tables.oauth_states
         await self.session.execute(delete(s).where(s.c.expires_at < now))
+
+    # ciphertext (the re-encryption job) ------------------------------------------------------
+    async def ciphertext_keys(
+        self,
+        key: Column[Any],
+        column: Column[Any],
+        *,
+        after: Any = None,
+        among: Sequence[Any] | None = None,
+        limit: int | None = None,
+    ) -> list[Any]:
+        """The keys of the rows holding ciphertext in `column`, in key order (no lock)."""
+        query = select(key).where(column.is_not(None)).order_by(key).limit(limit)
+        if after is not None:
+            query = query.where(key > after)
+        if among is not None:
+            query = query.where(key.in_(among))
+        return list((await self.session.scalars(query)).all())
+
+    async def lock_ciphertexts(
+        self, key: Column[Any], column: Column[Any], keys: Sequence[Any]
+    ) -> list[tuple[Any, bytes]]:
+        """Those rows' ciphertexts, locked for the transaction; rows another transaction
+        holds are skipped (the caller comes back for them)."""
+        rows = await self.session.execute(
+            select(key, column)
+            .where(key.in_(keys), column.is_not(None))
+            .order_by(key)
+            .with_for_update(skip_locked=True)
+        )
+        return [(row[0], bytes(row[1])) for row in rows]
+
+    async def store_ciphertext(
+        self, key: Column[Any], column: Column[Any], row_key: Any, value: bytes
+    ) -> None:
+        await self.session.execute(
+            update(column.table).where(key == row_key).values({column.name: value})
+        )
 
     # deliveries ----------------------------------------------------------------------------
     async def delivery(self, message_id: uuid.UUID) -> Delivery | None:
