@@ -39,6 +39,9 @@ class Service:
     public: bool = False  # reached from outside through the Ingress
     secrets: dict[str, tuple[str, str]] = field(default_factory=dict)  # env -> (secret, key)
     callers: tuple[str, ...] = ()  # services that call its HTTP API
+    # Commands run on demand: a suspended CronJob `<name>-<command>` each, as a template for
+    # `kubectl create job --from=cronjob/<name>-<command> <job name>`.
+    tasks: tuple[str, ...] = ()
 
 
 SERVICES = (
@@ -83,6 +86,7 @@ SERVICES = (
             "SB_CHANNEL_CREDENTIAL_KEYS": ("switchboard-credential-keys", "keys"),
             "SB_CHANNEL_CONSUMER_SECRET": ("switchboard-twitter-app", "consumer-secret"),
         },
+        tasks=("reencrypt",),  # after a credential key rotation (deploy/README.md)
     ),
 )
 
@@ -227,7 +231,31 @@ def workload(service: Service) -> list[dict[str, Any]]:
                 },
             }
         )
+    documents += [task(service, command) for command in service.tasks]
     return documents
+
+
+def task(service: Service, command: str) -> dict[str, Any]:
+    """A suspended CronJob: never scheduled, the template of a Job created by hand."""
+    job_spec = pod_spec(service, [service.module, command], probes=False)
+    job_spec["restartPolicy"] = "OnFailure"
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "CronJob",
+        "metadata": {"name": f"{service.name}-{command}", "labels": labels(service)},
+        "spec": {
+            "suspend": True,
+            "schedule": "0 0 1 1 *",  # required; a suspended CronJob never runs it
+            "concurrencyPolicy": "Forbid",
+            "jobTemplate": {
+                "spec": {
+                    "backoffLimit": 3,
+                    "ttlSecondsAfterFinished": 86400,
+                    "template": {"metadata": {"labels": labels(service)}, "spec": job_spec},
+                }
+            },
+        },
+    }
 
 
 def autoscaler(service: Service) -> dict[str, Any]:

@@ -269,3 +269,21 @@ def test_a_custom_resource_needs_a_served_version_and_a_name(
     errors = crds.errors({**resource, **change})
     assert len(errors) == 1, errors
     assert expected in errors[0]
+
+
+def test_on_demand_tasks_are_suspended_cronjobs(resources: list[dict[str, Any]]) -> None:
+    """`kubectl create job --from=cronjob/<name>`: never scheduled, same pod as the service."""
+    tasks = {c["metadata"]["name"]: c["spec"] for c in of_kind(resources, "CronJob")}
+    assert set(tasks) == {"channel-svc-reencrypt"}
+    spec = tasks["channel-svc-reencrypt"]
+    assert spec["suspend"] is True
+    pod = spec["jobTemplate"]["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    assert container["args"] == ["switchboard_channel", "reencrypt"]
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    env = {e["name"]: e.get("valueFrom", {}).get("secretKeyRef") for e in container["env"]}
+    assert env["DATABASE_URL"] == {"name": "switchboard-channel-app", "key": "uri"}
+    assert env["SB_CHANNEL_CREDENTIAL_KEYS"] == {
+        "name": "switchboard-credential-keys",
+        "key": "keys",
+    }

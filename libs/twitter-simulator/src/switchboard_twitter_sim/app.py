@@ -24,6 +24,7 @@ from switchboard_twitter_sim.entrypoints import (
     control_world_routes,
     oauth_routes,
     send_routes,
+    user_routes,
     webhook_routes,
 )
 from switchboard_twitter_sim.entrypoints.context import SimContext
@@ -72,6 +73,7 @@ def create_app(
         authorize_page,
         webhook_routes,
         send_routes,
+        user_routes,
         control_world_routes,
         control_delivery_routes,
     ):

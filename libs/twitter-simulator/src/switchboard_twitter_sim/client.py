@@ -187,7 +187,7 @@ class SimulatorClient:
     async def set_rate_limit(
         self, endpoint: str, *, limit: int, window_seconds: int, daily_limit: int | None = None
     ) -> None:
-        """endpoint: tweets, dm_events, webhooks, subscriptions, replay."""
+        """endpoint: tweets, dm_events, webhooks, subscriptions, replay, users."""
         body = {"limit": limit, "window_seconds": window_seconds, "daily_limit": daily_limit}
         await self._request("PUT", f"/_sim/rate-limits/{endpoint}", json=body)
 

@@ -1,5 +1,6 @@
 """The composition root of channel-svc: the only place that builds and wires things."""
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
@@ -19,6 +20,7 @@ from switchboard_channel.adapters.unit_of_work import UnitOfWork
 from switchboard_channel.entrypoints.consumers import subscriptions
 from switchboard_channel.entrypoints.http import channels, deps
 from switchboard_channel.service_layer.context import ChannelContext, DeliveryPolicy
+from switchboard_channel.service_layer.unsubscribe import Unsubscriber
 from switchboard_channel.settings import ChannelSettings
 from switchboard_platform.auth.http import install_auth
 from switchboard_platform.auth.verifier import build_verifier
@@ -56,15 +58,19 @@ def create_app(
     ):
         subscription.register(broker)
     relay = OutboxRelay(engine, tables.outbox, publisher)
+    unsubscriber = Unsubscriber(context, interval_seconds=settings.unsubscribe_interval_seconds)
     verifier = build_verifier(settings.auth)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         configure_observability(SERVICE, settings)
+        unsubscribing = asyncio.create_task(unsubscriber.run(), name="unsubscriber")
         try:
             async with running(broker, [relay]):
                 yield
         finally:
+            unsubscriber.stop()
+            await unsubscribing
             await context.access.aclose()
             await verifier.aclose()
             await engine.dispose()
@@ -123,6 +129,7 @@ def build_context(
         public_url=settings.public_url,
         webhook_url=settings.webhook_url,
         oauth_state_ttl_seconds=settings.oauth_state_ttl_seconds,
+        unsubscribe_backoff_seconds=settings.unsubscribe_backoff_seconds,
         delivery=DeliveryPolicy(
             max_attempts=settings.send_max_attempts,
             backoff_seconds=settings.send_backoff_seconds,

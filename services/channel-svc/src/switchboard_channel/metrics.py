@@ -4,6 +4,8 @@ from prometheus_client import Counter
 
 TWITTER_SENDS = Counter(
     "sb_twitter_api_calls",
-    "Sends to the Twitter API by kind and outcome (sent, ratelimited, retryable, refused, unknown)",
+    "Calls to the Twitter API by operation and outcome: sends (tweet, direct_message: sent, "
+    "ratelimited, retryable, refused, unknown) and unsubscribe (unsubscribed, absent, "
+    "retryable)",
     ["operation", "outcome"],
 )

@@ -45,6 +45,18 @@ class ChannelSettings(ServiceSettings):
         description="Fernet keys, comma-separated: the first encrypts, all decrypt (rotation)"
     )
     oauth_state_ttl_seconds: int = Field(default=600, gt=0)
+    unsubscribe_interval_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How often webhook unsubscriptions Twitter did not confirm at disconnect "
+        "are looked at again",
+    )
+    unsubscribe_backoff_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="Wait before retrying a failed unsubscription; doubles per attempt, at "
+        "most an hour",
+    )
     twitter_timeout_seconds: float = Field(default=10.0, gt=0)
 
     # Outbound delivery.

@@ -44,6 +44,7 @@ async def test_approving_creates_the_channel_publishes_it_and_subscribes_the_acc
     assert body["webhook_subscribed"] is True
     assert channel["twitter_account_id"] == brand.id
     assert channel["handle"] == "acme_care"
+    assert channel["name"] == "ACME Care"  # GET /2/users/me as the account
     assert channel["url"] == "https://twitter.com/acme_care"
     assert channel["display_name"] == "@acme_care"
     assert channel["status"] == "connected"
@@ -67,6 +68,8 @@ async def test_approving_creates_the_channel_publishes_it_and_subscribes_the_acc
     assert event["payload"]["change"] == "connected"
     assert event["payload"]["revision"] == 1
     assert event["payload"]["handle"] == "acme_care"
+    assert event["payload"]["name"] == "ACME Care"
+    assert event["payload"]["display_name"] == "@acme_care"
     assert "token" not in str(event).lower()
 
     # The same handle again in the same organization: 409.
@@ -260,3 +263,27 @@ async def test_revoked_app_deauthorizes_then_reauthorizing_reconnects(
     assert again.json()["channel"]["id"] == first["id"]
     assert again.json()["channel"]["status"] == "connected"
     assert again.json()["channel"]["revision"] == 3
+
+
+async def test_a_failed_name_lookup_connects_with_the_handle_and_reauthorizing_fixes_it(
+    service: Service, sim: Sim
+) -> None:
+    org = Org()
+    await sim.client.create_user("no_name_yet", name="Named Later")
+    await sim.client.set_rate_limit("users", limit=0, window_seconds=900)  # 429 on users/me
+    connected = await connect(service, sim, org, "no_name_yet")
+    assert connected.status_code == 200, connected.text
+    channel = connected.json()["channel"]
+    assert channel["name"] == "no_name_yet"
+    assert connected.json()["webhook_subscribed"] is True
+
+    await sim.client.set_rate_limit("users", limit=100, window_seconds=900)
+    started = await service.client.post(
+        f"/v1/channels/{channel['id']}/authorizations", headers=org.admin()
+    )
+    await sim.client.script_authorization(approve_as="no_name_yet")
+    location = await browse(sim, started.json()["authorization_url"])
+    again = await service.client.get(location.removeprefix("https://channels.test"))
+    assert again.status_code == 200, again.text
+    assert again.json()["change"] == "reauthorized"
+    assert again.json()["channel"]["name"] == "Named Later"

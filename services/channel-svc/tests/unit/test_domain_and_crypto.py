@@ -8,7 +8,9 @@ import httpx2
 import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
+from sqlalchemy import LargeBinary
 
+from switchboard_channel.adapters import tables
 from switchboard_channel.adapters.crypto import CredentialCipher
 from switchboard_channel.adapters.twitter import RateLimited, Refused, Retryable, Sent, _outcome
 from switchboard_channel.domain.channel import Channel, ChannelError
@@ -63,8 +65,11 @@ def test_status_transitions() -> None:
     assert deauthorized is not None
     assert deauthorized.status is ChannelStatus.DEAUTHORIZED
     assert deauthorized.deauthorize(at=NOW) is None
-    back = deauthorized.reauthorize(handle="acme2", at=NOW)
+    back = deauthorized.reauthorize(handle="acme2", name=None, at=NOW)
     assert (back.status, back.revision, back.handle) == (ChannelStatus.CONNECTED, 3, "acme2")
+    assert back.name == c.name  # an unknown name keeps the known one
+    renamed = back.reauthorize(handle="acme2", name="ACME Two", at=NOW)
+    assert renamed.name == "ACME Two"
     gone = back.disconnect(at=NOW)
     assert gone is not None
     assert gone.disconnect(at=NOW) is None
@@ -82,6 +87,23 @@ def test_rotation_old_key_decrypts_new_key_encrypts() -> None:
     assert CredentialCipher(SecretStr(new)).decrypt(rotated.encrypt(secret)) == secret
     with pytest.raises(ValueError, match="do not decrypt"):
         CredentialCipher(SecretStr(old)).decrypt(rotated.encrypt(secret))
+    # What the re-encryption job asks: on the newest key already? Readable at all?
+    assert not rotated.is_current(stored)
+    assert rotated.is_current(rewritten)
+    with pytest.raises(ValueError, match="do not decrypt"):
+        CredentialCipher(SecretStr(Fernet.generate_key().decode())).rotate(stored)
+
+
+def test_every_encrypted_column_is_reencrypted_on_rotation() -> None:
+    listed = {column for _, column in tables.ENCRYPTED_COLUMNS}
+    binary = {
+        column
+        for table in tables.metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, LargeBinary) or column.name.endswith("_encrypted")
+    }
+    assert listed == binary
+    assert all(key.primary_key for key, _ in tables.ENCRYPTED_COLUMNS)
 
 
 def test_secrets_do_not_print() -> None:

@@ -2,7 +2,7 @@
 
 `SB_CHANNEL_CREDENTIAL_KEYS` lists Fernet keys, newest first: the first encrypts, every one
 decrypts. To rotate: put a new key first, keep the old ones until `rotate()` re-encrypted
-every row, then drop them.
+every row (`python -m switchboard_channel reencrypt`), then drop them.
 """
 
 import json
@@ -19,11 +19,13 @@ class CredentialCipher:
         if not parts:
             raise ValueError("SB_CHANNEL_CREDENTIAL_KEYS needs at least one Fernet key")
         try:
-            self._fernet = MultiFernet([Fernet(part) for part in parts])
+            fernets = [Fernet(part) for part in parts]
         except ValueError:
             raise ValueError(
                 "SB_CHANNEL_CREDENTIAL_KEYS holds a key that is not a Fernet key"
             ) from None
+        self._newest = fernets[0]
+        self._fernet = MultiFernet(fernets)
 
     def __repr__(self) -> str:
         return "CredentialCipher(<keys hidden>)"
@@ -48,8 +50,19 @@ class CredentialCipher:
         return AccountCredentials.of(values["token"], values["token_secret"])
 
     def rotate(self, data: bytes) -> bytes:
-        """Re-encrypt with the first key (what a rotation job runs over every row)."""
-        return self._fernet.rotate(data)
+        """Re-encrypt with the first key (what the rotation job runs over every row)."""
+        try:
+            return self._fernet.rotate(data)
+        except InvalidToken:
+            raise ValueError("stored data do not decrypt with any configured key") from None
+
+    def is_current(self, data: bytes) -> bool:
+        """Was `data` encrypted with the newest (first) key?"""
+        try:
+            self._newest.decrypt(data)
+        except InvalidToken:
+            return False
+        return True
 
     def _decrypt(self, data: bytes) -> bytes:
         try:

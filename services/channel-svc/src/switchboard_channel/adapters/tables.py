@@ -3,6 +3,8 @@
 Secrets are only ever stored encrypted (`*_encrypted`, Fernet tokens).
 """
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -75,5 +77,24 @@ deliveries = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
+# Account Activity subscriptions to remove: a disconnect records the intent in its own
+# transaction; it is performed after the commit and retried until Twitter confirms.
+webhook_unsubscriptions = Table(
+    "webhook_unsubscriptions",
+    metadata,
+    Column("twitter_account_id", String(20), primary_key=True),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("not_before", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text),
+)
+
 outbox = outbox_table(metadata)
 processed_events = processed_events_table(metadata)
+
+# Every column holding ciphertext (a Fernet token), with its table's key: what the
+# re-encryption job (`reencrypt`) rotates. A new encrypted column belongs here.
+ENCRYPTED_COLUMNS: tuple[tuple[Column[Any], Column[Any]], ...] = (
+    (channels.c.id, channels.c.credentials_encrypted),
+    (oauth_states.c.state, oauth_states.c.request_token_secret_encrypted),
+)

@@ -25,6 +25,7 @@ from switchboard_platform.logs import get_logger
 log = get_logger(__name__)
 _tracer = trace.get_tracer(__name__)
 HTTP_CREATED, HTTP_UNAUTHORIZED, HTTP_FORBIDDEN, HTTP_TOO_MANY = 201, 401, 403, 429
+_NOTHING_TO_REMOVE = frozenset({400, 404})  # no such subscription, or no such webhook
 HTTP_SERVER_ERROR = 500
 
 
@@ -43,6 +44,13 @@ class AccessToken:
     user_id: str
     screen_name: str
     credentials: AccountCredentials
+
+
+@dataclass(frozen=True)
+class TwitterUser:
+    id: str
+    username: str
+    name: str  # the display name, as Twitter shows it
 
 
 # Outcomes of one send -------------------------------------------------------------------
@@ -167,6 +175,17 @@ class TwitterApi:
             credentials=AccountCredentials.of(token["oauth_token"], token["oauth_token_secret"]),
         )
 
+    async def me(self, credentials: AccountCredentials) -> TwitterUser:
+        """`GET /2/users/me` as the account: its id, handle and display name."""
+        try:
+            async with self._signed(credentials) as client:
+                response = await client.get("/2/users/me")
+            response.raise_for_status()
+            data = response.json()["data"]
+            return TwitterUser(str(data["id"]), str(data["username"]), str(data["name"]))
+        except (httpx2.HTTPError, ValueError, KeyError, TypeError) as exc:
+            raise TwitterError(f"users/me failed: {type(exc).__name__}") from exc
+
     # --- webhooks --------------------------------------------------------------------
     async def _bearer(self, client: httpx2.AsyncClient) -> str:
         response = await client.post(
@@ -179,6 +198,13 @@ class TwitterApi:
 
     async def ensure_webhook(self, url: str) -> str:
         """The id of the app's webhook for `url`, registering it when missing."""
+        webhook_id = await self._webhook_id(url, create=True)
+        if webhook_id is None:  # not reached: create=True registers it or raises
+            raise TwitterError("the webhook was not registered")
+        return webhook_id
+
+    async def _webhook_id(self, url: str, *, create: bool) -> str | None:
+        """The app's webhook for `url` (cached), registered when missing and `create`."""
         async with self._webhook_lock:
             if url in self._webhook_ids:
                 return self._webhook_ids[url]
@@ -191,12 +217,14 @@ class TwitterApi:
                 found = [hook for hook in listed.json().get("data", []) if hook["url"] == url]
                 if found:
                     webhook_id = str(found[0]["id"])
-                else:
+                elif create:
                     created = await client.post(
                         f"{self._api}/2/webhooks", json={"url": url}, headers=headers
                     )
                     created.raise_for_status()
                     webhook_id = str(created.json()["id"])
+                else:
+                    return None
             self._webhook_ids[url] = webhook_id
             return webhook_id
 
@@ -207,6 +235,40 @@ class TwitterApi:
             )
         response.raise_for_status()
         return bool(response.json()["data"]["subscribed"])
+
+    async def unsubscribe(self, webhook_url: str, user_id: str) -> bool:
+        """Remove the account's subscription to the app's webhook (app-only bearer token):
+        True when removed, False when there was none (no webhook, or Twitter answers 400/404
+        for it, also after looking the webhook id up afresh). Anything else (429, 5xx, 401,
+        the network) raises `TwitterError`."""
+        cached = webhook_url in self._webhook_ids
+        response = await self._unsubscribe(webhook_url, user_id)
+        if response is not None and response.status_code in _NOTHING_TO_REMOVE and cached:
+            self._webhook_ids.pop(webhook_url, None)  # the webhook may have been replaced
+            response = await self._unsubscribe(webhook_url, user_id)
+        if response is None or response.status_code in _NOTHING_TO_REMOVE:
+            detail = "no webhook" if response is None else _detail(response)
+            log.info("no subscription to remove", account_id=user_id, detail=detail)
+            return False
+        if response.is_error:
+            raise TwitterError(f"unsubscribe refused: {response.status_code} {_detail(response)}")
+        return True
+
+    async def _unsubscribe(self, webhook_url: str, user_id: str) -> httpx2.Response | None:
+        try:
+            webhook_id = await self._webhook_id(webhook_url, create=False)
+            if webhook_id is None:
+                return None
+            async with httpx2.AsyncClient(
+                base_url=self._api, transport=self._transport, timeout=self._timeout
+            ) as client:
+                headers = {"authorization": f"Bearer {await self._bearer(client)}"}
+                return await client.delete(
+                    f"/2/account_activity/webhooks/{webhook_id}/subscriptions/{user_id}/all",
+                    headers=headers,
+                )
+        except (httpx2.HTTPError, ValueError, KeyError) as exc:
+            raise TwitterError(f"unsubscribe failed: {type(exc).__name__}") from exc
 
     # --- sending ---------------------------------------------------------------------
     async def send(self, reply: Reply, credentials: AccountCredentials) -> SendOutcome:

@@ -1,12 +1,14 @@
 """One database transaction with what a handler needs (SQLAlchemy Core)."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Column, delete, exists, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from switchboard_channel.adapters import tables
@@ -37,6 +39,12 @@ class Delivery:
     attempts: int
     not_before: datetime | None
     sending_since: datetime | None
+
+
+@dataclass(frozen=True)
+class PendingUnsubscription:
+    account_id: str
+    attempts: int
 
 
 class UnitOfWork:
@@ -154,6 +162,69 @@ class UnitOfWork:
         )
         return bool(value)
 
+    async def lock_account(self, account_id: str) -> None:
+        """Serialise what concerns one Twitter account's webhook subscription (connecting
+        it, unsubscribing it) across organizations and replicas, until the commit."""
+        key = func.hashtextextended(f"channel-svc/account/{account_id}", 0)
+        await self.session.execute(select(func.pg_advisory_xact_lock(key)))
+
+    async def account_connected(self, account_id: str) -> bool:
+        """Is the account a connected channel in some organization?"""
+        c = tables.channels.c
+        return bool(
+            await self.session.scalar(
+                select(
+                    exists().where(
+                        c.twitter_account_id == account_id,
+                        c.status == ChannelStatus.CONNECTED.value,
+                    )
+                )
+            )
+        )
+
+    # webhook unsubscriptions ---------------------------------------------------------------
+    async def request_unsubscription(self, account_id: str, at: datetime) -> None:
+        """Record (or make due again) the intent to remove the account's subscription."""
+        u = tables.webhook_unsubscriptions
+        statement = pg_insert(u).values(
+            twitter_account_id=account_id, requested_at=at, attempts=0, not_before=at
+        )
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[u.c.twitter_account_id],
+                set_={"requested_at": at, "not_before": at},
+            )
+        )
+
+    async def take_due_unsubscription(
+        self, now: datetime, account_id: str | None = None
+    ) -> PendingUnsubscription | None:
+        """One due intent, locked for the transaction (others' locked ones skipped)."""
+        u = tables.webhook_unsubscriptions.c
+        query = select(u.twitter_account_id, u.attempts).where(u.not_before <= now)
+        if account_id is not None:
+            query = query.where(u.twitter_account_id == account_id)
+        row = (
+            await self.session.execute(
+                query.order_by(u.not_before).limit(1).with_for_update(skip_locked=True)
+            )
+        ).first()
+        return None if row is None else PendingUnsubscription(row.twitter_account_id, row.attempts)
+
+    async def finish_unsubscription(self, account_id: str) -> None:
+        u = tables.webhook_unsubscriptions
+        await self.session.execute(delete(u).where(u.c.twitter_account_id == account_id))
+
+    async def postpone_unsubscription(
+        self, account_id: str, *, attempts: int, not_before: datetime, error: str
+    ) -> None:
+        u = tables.webhook_unsubscriptions
+        await self.session.execute(
+            update(u)
+            .where(u.c.twitter_account_id == account_id)
+            .values(attempts=attempts, not_before=not_before, last_error=error[:500])
+        )
+
     # OAuth state ---------------------------------------------------------------------------
     async def add_oauth_state(self, state: OAuthState) -> None:
         await self.session.execute(
@@ -189,6 +260,44 @@ class UnitOfWork:
     async def purge_expired_states(self, now: datetime) -> None:
         s = tables.oauth_states
         await self.session.execute(delete(s).where(s.c.expires_at < now))
+
+    # ciphertext (the re-encryption job) ------------------------------------------------------
+    async def ciphertext_keys(
+        self,
+        key: Column[Any],
+        column: Column[Any],
+        *,
+        after: Any = None,
+        among: Sequence[Any] | None = None,
+        limit: int | None = None,
+    ) -> list[Any]:
+        """The keys of the rows holding ciphertext in `column`, in key order (no lock)."""
+        query = select(key).where(column.is_not(None)).order_by(key).limit(limit)
+        if after is not None:
+            query = query.where(key > after)
+        if among is not None:
+            query = query.where(key.in_(among))
+        return list((await self.session.scalars(query)).all())
+
+    async def lock_ciphertexts(
+        self, key: Column[Any], column: Column[Any], keys: Sequence[Any]
+    ) -> list[tuple[Any, bytes]]:
+        """Those rows' ciphertexts, locked for the transaction; rows another transaction
+        holds are skipped (the caller comes back for them)."""
+        rows = await self.session.execute(
+            select(key, column)
+            .where(key.in_(keys), column.is_not(None))
+            .order_by(key)
+            .with_for_update(skip_locked=True)
+        )
+        return [(row[0], bytes(row[1])) for row in rows]
+
+    async def store_ciphertext(
+        self, key: Column[Any], column: Column[Any], row_key: Any, value: bytes
+    ) -> None:
+        await self.session.execute(
+            update(column.table).where(key == row_key).values({column.name: value})
+        )
 
     # deliveries ----------------------------------------------------------------------------
     async def delivery(self, message_id: uuid.UUID) -> Delivery | None:

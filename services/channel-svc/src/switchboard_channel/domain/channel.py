@@ -82,11 +82,13 @@ class Channel:
             updated_at=at,
         )
 
-    def reauthorize(self, *, handle: str, at: datetime) -> "Channel":
-        """Fresh credentials for the same account: connected again (handles may change)."""
+    def reauthorize(self, *, handle: str, name: str | None, at: datetime) -> "Channel":
+        """Fresh credentials for the same account: connected again (handles and names may
+        change; an unknown name, None, keeps the one known)."""
         return replace(
             self,
             handle=handle,
+            name=name or self.name,
             status=ChannelStatus.CONNECTED,
             revision=self.revision + 1,
             updated_at=at,

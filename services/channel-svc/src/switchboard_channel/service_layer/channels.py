@@ -14,9 +14,13 @@ from switchboard_channel.service_layer.errors import (
     channel_not_found,
 )
 from switchboard_channel.service_layer.published_events import TOPIC, snapshot
+from switchboard_channel.service_layer.unsubscribe import unsubscribe_due
 from switchboard_contracts.enums import ActorKind, ChannelRole
 from switchboard_contracts.envelope import Actor
 from switchboard_platform.auth.claims import Principal
+from switchboard_platform.logs import get_logger
+
+log = get_logger(__name__)
 
 T = TypeVar("T")
 
@@ -125,7 +129,9 @@ async def update(
 
 
 async def disconnect(ctx: ChannelContext, principal: Principal, channel_id: uuid.UUID) -> Channel:
-    """Stop using the account: credentials are deleted (re-authorize to connect again)."""
+    """Stop using the account: credentials are deleted (re-authorize to connect again), and
+    its webhook subscription is removed unless another organization still has it connected:
+    the intent is recorded in this transaction and performed after it (`unsubscribe`)."""
     _require_admin(principal)
     async with ctx.unit_of_work() as uow:
         channel = await uow.channel(principal.org_id, channel_id)
@@ -135,12 +141,18 @@ async def disconnect(ctx: ChannelContext, principal: Principal, channel_id: uuid
         if changed is None:
             return channel
         await uow.save_channel(changed, wipe_credentials=True)
+        if ctx.webhook_url is not None:
+            await uow.request_unsubscription(changed.twitter_account_id, changed.updated_at)
         await uow.publish(
             TOPIC,
             snapshot(changed, "disconnected", actor=_actor(principal), correlation_id=uuid.uuid4()),
             key=str(changed.id),
         )
-        return changed
+    try:  # at once; what fails here is retried by the Unsubscriber
+        await unsubscribe_due(ctx, account_id=changed.twitter_account_id)
+    except Exception:
+        log.exception("unsubscribe after disconnect failed; retried later")
+    return changed
 
 
 def _pick(value: T | None, current: T) -> T:

@@ -3,8 +3,9 @@
 start (admin) -> request token (refused unless `oauth_callback_confirmed`) -> the browser
 goes to Twitter's authorize page -> Twitter redirects to our callback with the token and
 verifier (or `denied`) -> the state is taken (single use, expiring) -> access token ->
-the channel is created (or re-authorized) with a `channels.v1` snapshot in the same
-transaction -> the account is subscribed to the app's webhook.
+the account's display name (`GET /2/users/me`; the handle when that fails) -> the channel
+is created (or re-authorized) with a `channels.v1` snapshot in the same transaction ->
+the account is subscribed to the app's webhook.
 """
 
 import secrets
@@ -123,8 +124,9 @@ async def complete(
         raise UpstreamError(
             "twitter_refused", "Twitter did not complete the authorization."
         ) from exc
+    name = await account_name(ctx, access)
     try:
-        channel, change = await _store(ctx, found, access)
+        channel, change = await _store(ctx, found, access, name)
     except sqlalchemy.exc.IntegrityError:  # connected concurrently
         raise already_connected() from None
     subscribed = await subscribe(ctx, channel, access)
@@ -144,12 +146,28 @@ def already_connected() -> ConflictError:
     )
 
 
+async def account_name(ctx: ChannelContext, access: AccessToken) -> str | None:
+    """The account's display name on Twitter (`GET /2/users/me` as the account); None when
+    the lookup fails: cosmetic, so connecting goes on without it (logged)."""
+    try:
+        user = await ctx.twitter.me(access.credentials)
+    except TwitterError as exc:
+        log.warning("account name lookup failed", account_id=access.user_id, error=str(exc))
+        return None
+    if user.id != access.user_id or not user.name.strip():
+        log.warning("account name lookup answered another account", account_id=access.user_id)
+        return None
+    return user.name
+
+
 async def _store(
-    ctx: ChannelContext, found: OAuthState, access: AccessToken
+    ctx: ChannelContext, found: OAuthState, access: AccessToken, name: str | None
 ) -> tuple[Channel, Change]:
     now = ctx.clock()
     credentials = ctx.cipher.encrypt(access.credentials)
     async with ctx.unit_of_work() as uow:
+        # Not while an unsubscription of this account is being performed (`unsubscribe`).
+        await uow.lock_account(access.user_id)
         if found.channel_id is not None:
             existing = await uow.channel(found.org_id, found.channel_id)
             if existing is None:
@@ -171,15 +189,14 @@ async def _store(
                 org_id=found.org_id,
                 twitter_account_id=access.user_id,
                 handle=access.screen_name,
-                # The access token names the handle only; the account's name on Twitter
-                # needs a users lookup (not simulated): the handle stands in for it.
-                name=access.screen_name,
+                # The handle stands in for a name the lookup could not tell.
+                name=name or access.screen_name,
                 at=now,
             )
             change = "connected"
             await uow.add_channel(channel, credentials)
         else:
-            channel = existing.reauthorize(handle=access.screen_name, at=now)
+            channel = existing.reauthorize(handle=access.screen_name, name=name, at=now)
             change = "reauthorized"
             await uow.save_channel(channel, credentials=credentials)
         await uow.publish(

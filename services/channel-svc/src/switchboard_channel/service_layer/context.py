@@ -32,5 +32,6 @@ class ChannelContext:
     public_url: str
     webhook_url: str | None
     oauth_state_ttl_seconds: int = 600
+    unsubscribe_backoff_seconds: float = 30.0
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     clock: Callable[[], datetime] = utc_now

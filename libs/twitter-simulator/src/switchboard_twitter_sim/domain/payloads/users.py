@@ -4,7 +4,7 @@
 from typing import Any
 
 from switchboard_twitter_sim.domain.model import User
-from switchboard_twitter_sim.domain.payloads.formats import epoch_millis, v1_date
+from switchboard_twitter_sim.domain.payloads.formats import epoch_millis, v1_date, v2_date
 
 
 def v1_user(user: User) -> dict[str, Any]:
@@ -80,3 +80,44 @@ def dm_user(user: User) -> dict[str, Any]:
 
 def _http(url: str) -> str:
     return "http://" + url.removeprefix("https://")
+
+
+# The `user.fields` a v2 user object may be asked for (id, name, username always come).
+V2_USER_FIELDS = frozenset(
+    {
+        "created_at",
+        "description",
+        "location",
+        "profile_image_url",
+        "protected",
+        "public_metrics",
+        "url",
+        "verified",
+    }
+)
+
+
+def v2_user(user: User, fields: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A v2 user object (`GET /2/users/me`): `id`, `name`, `username`, and what
+    `user.fields` asked for."""
+    available: dict[str, Any] = {
+        "created_at": v2_date(user.created_at),
+        "description": user.description,
+        "location": user.location or None,
+        "profile_image_url": user.profile_image_url_https,
+        "protected": user.protected,
+        "public_metrics": {
+            "followers_count": user.followers_count,
+            "following_count": user.friends_count,
+            "tweet_count": user.statuses_count,
+            "listed_count": 0,
+            "like_count": user.favourites_count,
+        },
+        "url": user.url or "",
+        "verified": user.verified,
+    }
+    data: dict[str, Any] = {"id": user.id, "name": user.name, "username": user.screen_name}
+    for name in sorted(fields):
+        if available[name] is not None:
+            data[name] = available[name]
+    return data
