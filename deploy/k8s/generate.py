@@ -95,6 +95,12 @@ def labels(service: Service) -> dict[str, str]:
     return {**LABELS, "app.kubernetes.io/name": service.name}
 
 
+def pod_labels(service: Service, component: str) -> dict[str, str]:
+    """A pod's labels: `component` keeps Jobs' pods out of the Service's endpoints and the
+    PodDisruptionBudget's count ("server" for the Deployment's pods)."""
+    return {**labels(service), "app.kubernetes.io/component": component}
+
+
 def produced(service: Service) -> list[Topic]:
     return [t for t in ALL_TOPICS if service.name in t.producers]
 
@@ -180,7 +186,9 @@ def pod_spec(service: Service, args: list[str], *, probes: bool) -> dict[str, An
 
 def workload(service: Service) -> list[dict[str, Any]]:
     meta = {"name": service.name, "labels": labels(service)}
+    # The Deployment's own selector stays the name alone: a selector cannot change later.
     selector = {"matchLabels": {"app.kubernetes.io/name": service.name}}
+    servers = {"matchLabels": {**selector["matchLabels"], "app.kubernetes.io/component": "server"}}
     template_spec = pod_spec(service, [service.module, *service.serve_args], probes=True)
     template_spec["terminationGracePeriodSeconds"] = GRACE_SECONDS
     documents: list[dict[str, Any]] = [
@@ -195,7 +203,10 @@ def workload(service: Service) -> list[dict[str, Any]]:
                     "type": "RollingUpdate",
                     "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
                 },
-                "template": {"metadata": {"labels": labels(service)}, "spec": template_spec},
+                "template": {
+                    "metadata": {"labels": pod_labels(service, "server")},
+                    "spec": template_spec,
+                },
             },
         },
         {
@@ -203,7 +214,7 @@ def workload(service: Service) -> list[dict[str, Any]]:
             "kind": "Service",
             "metadata": meta,
             "spec": {
-                "selector": selector["matchLabels"],
+                "selector": servers["matchLabels"],
                 "ports": [{"name": "http", "port": 80, "targetPort": "http"}],
             },
         },
@@ -211,7 +222,7 @@ def workload(service: Service) -> list[dict[str, Any]]:
             "apiVersion": "policy/v1",
             "kind": "PodDisruptionBudget",
             "metadata": meta,
-            "spec": {"maxUnavailable": 1, "selector": selector},
+            "spec": {"maxUnavailable": 1, "selector": servers},
         },
         autoscaler(service),
         network_policy(service),
@@ -227,7 +238,10 @@ def workload(service: Service) -> list[dict[str, Any]]:
                 "spec": {
                     "backoffLimit": 3,
                     "ttlSecondsAfterFinished": 3600,
-                    "template": {"metadata": {"labels": labels(service)}, "spec": job_spec},
+                    "template": {
+                        "metadata": {"labels": pod_labels(service, "migration")},
+                        "spec": job_spec,
+                    },
                 },
             }
         )
@@ -251,7 +265,10 @@ def task(service: Service, command: str) -> dict[str, Any]:
                 "spec": {
                     "backoffLimit": 3,
                     "ttlSecondsAfterFinished": 86400,
-                    "template": {"metadata": {"labels": labels(service)}, "spec": job_spec},
+                    "template": {
+                        "metadata": {"labels": pod_labels(service, command)},
+                        "spec": job_spec,
+                    },
                 }
             },
         },

@@ -287,3 +287,34 @@ def test_on_demand_tasks_are_suspended_cronjobs(resources: list[dict[str, Any]])
         "name": "switchboard-credential-keys",
         "key": "keys",
     }
+
+
+def test_only_the_deployments_pods_are_behind_services_and_budgets(
+    resources: list[dict[str, Any]],
+) -> None:
+    """A migration or task pod carries its service's name but must never receive traffic
+    or count towards (or against) the PodDisruptionBudget."""
+
+    def selects(selector: dict[str, str], pod_labels: dict[str, str]) -> bool:
+        return all(pod_labels.get(key) == value for key, value in selector.items())
+
+    job_pods = [r["spec"]["template"]["metadata"]["labels"] for r in of_kind(resources, "Job")]
+    job_pods += [
+        r["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
+        for r in of_kind(resources, "CronJob")
+    ]
+    deployment_pods = {
+        r["metadata"]["name"]: r["spec"]["template"]["metadata"]["labels"]
+        for r in of_kind(resources, "Deployment")
+    }
+    assert job_pods
+    selectors = [
+        (r["metadata"]["name"], r["spec"]["selector"]) for r in of_kind(resources, "Service")
+    ]
+    selectors += [
+        (r["metadata"]["name"], r["spec"]["selector"]["matchLabels"])
+        for r in of_kind(resources, "PodDisruptionBudget")
+    ]
+    for name, selector in selectors:
+        assert selects(selector, deployment_pods[name]), name
+        assert not [pod for pod in job_pods if selects(selector, pod)], name
