@@ -1,8 +1,9 @@
 """Starting and stopping a service's Kafka side in the one safe order.
 
-On shutdown (SIGTERM): stop taking messages, let in-flight handlers finish and commit
-their offsets (FastStream waits up to the broker's `graceful_timeout`), let the outbox
-relays publish what those handlers committed, then flush and close the producer.
+On shutdown (SIGTERM): finish the periodic work's current round, stop taking messages,
+let in-flight handlers finish and commit their offsets (FastStream waits up to the
+broker's `graceful_timeout`), let the outbox relays publish what those handlers
+committed, then flush and close the producer.
 Nothing handled is lost, and nothing is handled twice.
 """
 
@@ -14,18 +15,27 @@ from faststream.kafka import KafkaBroker
 
 from switchboard_platform.db.outbox import OutboxRelay
 from switchboard_platform.logs import get_logger
+from switchboard_platform.periodic import Periodic
 
 log = get_logger(__name__)
 
 
 @asynccontextmanager
-async def running(broker: KafkaBroker, relays: Sequence[OutboxRelay] = ()) -> AsyncIterator[None]:
+async def running(
+    broker: KafkaBroker,
+    relays: Sequence[OutboxRelay] = (),
+    periodic: Sequence[Periodic] = (),
+) -> AsyncIterator[None]:
     await broker.start()
     tasks = [asyncio.create_task(relay.run(), name="outbox-relay") for relay in relays]
+    timers = [asyncio.create_task(work.run(), name=work.name) for work in periodic]
     try:
         yield
     finally:
-        log.info("stopping: consumers first")
+        log.info("stopping: periodic work, then consumers")
+        for work in periodic:
+            work.stop()
+        await asyncio.gather(*timers, return_exceptions=True)
         for subscriber in broker.subscribers:
             await subscriber.stop()
         for relay in relays:

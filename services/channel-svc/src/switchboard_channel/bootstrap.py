@@ -1,6 +1,5 @@
 """The composition root of channel-svc: the only place that builds and wires things."""
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
@@ -20,7 +19,7 @@ from switchboard_channel.adapters.unit_of_work import UnitOfWork
 from switchboard_channel.entrypoints.consumers import subscriptions
 from switchboard_channel.entrypoints.http import channels, deps
 from switchboard_channel.service_layer.context import ChannelContext, DeliveryPolicy
-from switchboard_channel.service_layer.unsubscribe import Unsubscriber
+from switchboard_channel.service_layer.unsubscribe import unsubscribe_due
 from switchboard_channel.settings import ChannelSettings
 from switchboard_platform.auth.http import install_auth
 from switchboard_platform.auth.verifier import build_verifier
@@ -30,6 +29,7 @@ from switchboard_platform.http.app import create_app as create_service_app
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.lifecycle import running
 from switchboard_platform.observability import configure_observability
+from switchboard_platform.periodic import Periodic
 from switchboard_platform.settings import DatabaseSettings
 
 SERVICE = "channel-svc"
@@ -58,19 +58,20 @@ def create_app(
     ):
         subscription.register(broker)
     relay = OutboxRelay(engine, tables.outbox, publisher)
-    unsubscriber = Unsubscriber(context, interval_seconds=settings.unsubscribe_interval_seconds)
+    unsubscriber = Periodic(
+        "unsubscribe",
+        partial(unsubscribe_due, context),
+        interval_seconds=settings.unsubscribe_interval_seconds,
+    )
     verifier = build_verifier(settings.auth)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         configure_observability(SERVICE, settings)
-        unsubscribing = asyncio.create_task(unsubscriber.run(), name="unsubscriber")
         try:
-            async with running(broker, [relay]):
+            async with running(broker, [relay], [unsubscriber]):
                 yield
         finally:
-            unsubscriber.stop()
-            await unsubscribing
             await context.access.aclose()
             await verifier.aclose()
             await engine.dispose()

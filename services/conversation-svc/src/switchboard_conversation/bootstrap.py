@@ -1,6 +1,5 @@
 """The composition root of conversation-svc: the only place that builds and wires things."""
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -29,6 +28,7 @@ from switchboard_platform.http.app import create_app as create_service_app
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.lifecycle import running
 from switchboard_platform.observability import configure_observability
+from switchboard_platform.periodic import Periodic
 from switchboard_platform.settings import DatabaseSettings
 
 SERVICE = "conversation-svc"
@@ -59,22 +59,22 @@ def create_app(
     relay = OutboxRelay(engine, tables.outbox, publisher)
     sweeper = Sweeper(
         context,
-        interval_seconds=settings.sweep_interval_seconds,
         batch_size=settings.sweep_batch_size,
         echo_hold=EchoHold(timedelta(seconds=settings.echo_hold_seconds)),
+    )
+    periodic = (
+        [Periodic("sweep", sweeper.once, interval_seconds=settings.sweep_interval_seconds)]
+        if settings.sweep_enabled
+        else []
     )
     verifier = build_verifier(settings.auth)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         configure_observability(SERVICE, settings)
-        sweeping = asyncio.create_task(sweeper.run()) if settings.sweep_enabled else None
         try:
-            async with running(broker, [relay]):
+            async with running(broker, [relay], periodic):
                 yield
-                sweeper.stop()
-                if sweeping is not None:
-                    await sweeping
         finally:
             await context.access.aclose()
             await verifier.aclose()

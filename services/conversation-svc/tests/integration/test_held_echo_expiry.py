@@ -106,7 +106,7 @@ async def test_past_the_limit_the_sweep_shows_a_held_echo_as_a_result_would(
     echo, stuck_reply = await held_echo(world, "9002", "882")
     conversation = await world.conversation_of("9002")
     before = await events(world, conversation)
-    sweeper = Sweeper(world.context, interval_seconds=60, batch_size=10, echo_hold=HOLD)
+    sweeper = Sweeper(world.context, batch_size=10, echo_hold=HOLD)
 
     world.clock.offset = timedelta(minutes=14)
     await sweeper.once()

@@ -2,8 +2,9 @@
 
 A disconnect records the intent (`webhook_unsubscriptions`) in its own transaction, so the
 disconnect never fails or half-happens because Twitter is unreachable; the intent is then
-performed at once, and whatever Twitter did not confirm is retried by the `Unsubscriber`
-with a doubling backoff (at most an hour) until it is (at least once).
+performed at once, and whatever Twitter did not confirm is retried by `unsubscribe_due`,
+on a timer (`Periodic`, in the composition root), with a doubling backoff (at most an
+hour) until it is (at least once).
 
 Performing one intent happens in one transaction that holds the intent's row lock and the
 account's advisory lock (`UnitOfWork.lock_account`, also taken by the connect flow before
@@ -14,8 +15,6 @@ intent is dropped) or waits for the DELETE to be done before it subscribes again
 The lock is held across that one HTTP call, bounded by `SB_CHANNEL_TWITTER_TIMEOUT_SECONDS`.
 """
 
-import asyncio
-import contextlib
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -78,24 +77,3 @@ async def _perform_one(
     metrics.TWITTER_SENDS.labels("unsubscribe", outcome).inc()
     log.info("webhook subscription removed", account_id=account, outcome=outcome)
     return outcome
-
-
-class Unsubscriber:
-    """Retries the due intents every `interval_seconds` until stopped."""
-
-    def __init__(self, ctx: ChannelContext, *, interval_seconds: float) -> None:
-        self._ctx = ctx
-        self._interval = interval_seconds
-        self._stopping = asyncio.Event()
-
-    def stop(self) -> None:
-        self._stopping.set()
-
-    async def run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                await unsubscribe_due(self._ctx)
-            except Exception:
-                log.exception("unsubscribe round failed; the next round retries")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), timeout=self._interval)

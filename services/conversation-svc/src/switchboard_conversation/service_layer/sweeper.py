@@ -1,9 +1,6 @@
 """The service's periodic work, on every replica: the auto-resolve sweep, then the release
 of echoes held past their time limit. Each part fails (and is retried next round) alone."""
 
-import asyncio
-import contextlib
-
 from switchboard_conversation import metrics
 from switchboard_conversation.domain.messages import EchoHold
 from switchboard_conversation.service_layer.auto_resolve import sweep
@@ -15,30 +12,13 @@ log = get_logger(__name__)
 
 
 class Sweeper:
-    """Runs `sweep` and `release_expired_echoes` every `interval_seconds` until stopped."""
+    """`once` is a round: `sweep`, then `release_expired_echoes` (run on a timer by
+    `switchboard_platform.periodic.Periodic`)."""
 
-    def __init__(
-        self,
-        context: Context,
-        *,
-        interval_seconds: float,
-        batch_size: int,
-        echo_hold: EchoHold,
-    ) -> None:
+    def __init__(self, context: Context, *, batch_size: int, echo_hold: EchoHold) -> None:
         self._context = context
-        self._interval = interval_seconds
         self._batch_size = batch_size
         self._echo_hold = echo_hold
-        self._stopping = asyncio.Event()
-
-    def stop(self) -> None:
-        self._stopping.set()
-
-    async def run(self) -> None:
-        while not self._stopping.is_set():
-            await self.once()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), timeout=self._interval)
 
     async def once(self) -> None:
         """One round; failures are logged and counted, the next round retries."""
