@@ -4,11 +4,9 @@ issuer), agents, a Twitter channel connected by OAuth on the simulator, grants. 
 that interrupt conversation-svc mid-stream send it a burst of customer tweets."""
 
 import asyncio
-import time
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Self, TypeVar
+from typing import Any, NamedTuple, Self
 
 import httpx
 from sqlalchemy import create_engine, text
@@ -18,28 +16,23 @@ from switchboard_platform.kafka.broker import EventPublisher, OutgoingRecord, en
 from switchboard_testing.builders import channel_snapshot, tweet_received
 from switchboard_testing.kafka import consume_until, read_all
 from switchboard_testing.system import System
+from switchboard_testing.waiting import eventually
 from switchboard_twitter_sim.client import SimulatorClient
 from switchboard_twitter_sim.control_models import SimUser
 
-T = TypeVar("T")
 Headers = dict[str, str]
-
-
-async def eventually(
-    what: str, probe: Callable[[], Awaitable[T | None]], within: float = 30.0
-) -> T:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        found = await probe()
-        if found is not None:
-            return found
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{what}: not within {within}s")
 
 
 def unique(prefix: str) -> str:
     """A Twitter screen name (at most 15 characters) no other test uses."""
     return f"{prefix}_{uuid.uuid4().hex[:8]}"[:15]
+
+
+class StaffedChannel(NamedTuple):
+    brand: SimUser
+    channel_id: str
+    agent_id: uuid.UUID
+    as_agent: Headers
 
 
 class Org:
@@ -99,6 +92,16 @@ class Org:
 
         await eventually("access-svc knows the channel", known)
         return channel_id
+
+    async def staffed_channel(
+        self, sim: SimulatorClient, *, agent: str = "Carl", role: str = "contributor"
+    ) -> "StaffedChannel":
+        """A new brand account connected as a channel, and a new agent granted `role` on it."""
+        brand = await sim.create_user(unique("brand"))
+        channel_id = await self.connect(sim, brand)
+        agent_id, headers = await self.agent(agent)
+        await self.grant(channel_id, agent_id, role)
+        return StaffedChannel(brand, channel_id, agent_id, headers)
 
     async def grant(self, channel_id: str, user_id: uuid.UUID, role: str) -> None:
         response = await self.access.put(

@@ -13,9 +13,10 @@ from switchboard_contracts.topics import CHANNELS, CONVERSATIONS
 from switchboard_platform.kafka.naming import physical_name
 from switchboard_testing.kafka import consume_until, read_all
 from switchboard_testing.system import System
+from switchboard_testing.waiting import eventually
 from switchboard_twitter_sim.client import SimulatorClient
 
-from .support import Org, eventually, unique
+from .support import Org, unique
 
 pytestmark = pytest.mark.e2e
 
@@ -24,10 +25,7 @@ async def test_a_revoked_app_deauthorizes_the_channel_and_replies_fail_saying_wh
     system: System,
 ) -> None:
     async with Org(system) as org, SimulatorClient(system.twitter.base_url) as sim:
-        brand = await sim.create_user(unique("brand"))
-        channel_id = await org.connect(sim, brand)
-        carl, as_carl = await org.agent("Carl")
-        await org.grant(channel_id, carl, "contributor")
+        brand, channel_id, _, as_carl = await org.staffed_channel(sim)
         jane = await sim.create_user(unique("jane"))
         await sim.mention(jane, brand, "is anyone there?")
         item = await org.conversation_of(channel_id, jane, as_carl)
@@ -80,10 +78,7 @@ async def test_a_grant_revoked_in_access_svc_takes_effect_in_conversation_svc(
     system: System,
 ) -> None:
     async with Org(system) as org, SimulatorClient(system.twitter.base_url) as sim:
-        brand = await sim.create_user(unique("brand"))
-        channel_id = await org.connect(sim, brand)
-        agent, as_agent = await org.agent("Leaving")
-        await org.grant(channel_id, agent, "contributor")
+        brand, channel_id, agent, as_agent = await org.staffed_channel(sim, agent="Leaving")
         jane = await sim.create_user(unique("jane"))
         await sim.mention(jane, brand, "hello")
         item = await org.conversation_of(channel_id, jane, as_agent)
@@ -115,10 +110,7 @@ async def test_an_outside_subscriber_rebuilds_every_conversation_from_the_events
     system: System,
 ) -> None:
     async with Org(system) as org, SimulatorClient(system.twitter.base_url) as sim:
-        brand = await sim.create_user(unique("brand"))
-        channel_id = await org.connect(sim, brand)
-        carl, as_carl = await org.agent("Carl")
-        await org.grant(channel_id, carl, "supervisor")
+        brand, channel_id, _, as_carl = await org.staffed_channel(sim, role="supervisor")
         customers = [await sim.create_user(unique(f"c{i}")) for i in range(4)]
         await sim.mention(customers[0], brand, "first")
         await sim.send_dm(customers[1], brand, "a DM")

@@ -18,9 +18,10 @@ from switchboard_platform.kafka.naming import physical_name
 from switchboard_testing.kafka import consume_until
 from switchboard_testing.system import System
 from switchboard_testing.traces import Span, SpanCollector, tree_problems
+from switchboard_testing.waiting import eventually
 from switchboard_twitter_sim.client import SimulatorClient
 
-from .support import Org, eventually, unique
+from .support import Org, unique
 
 pytestmark = pytest.mark.e2e
 
@@ -50,10 +51,7 @@ async def test_a_tweet_and_the_reply_to_it_are_each_one_trace_across_the_service
             pytest.fail(f"missing {missing}; {problems}; spans: {spans}")
 
     async with Org(system) as org, SimulatorClient(system.twitter.base_url) as sim:
-        brand = await sim.create_user(unique("brand"))
-        channel_id = await org.connect(sim, brand)
-        carl, as_carl = await org.agent("Carl")
-        await org.grant(channel_id, carl, "contributor")
+        brand, channel_id, _, as_carl = await org.staffed_channel(sim)
         jane = await sim.create_user(unique("jane"))
         await sim.mention(jane, brand, "where is my parcel?")
         item = await org.conversation_of(channel_id, jane, as_carl)

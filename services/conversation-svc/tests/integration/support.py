@@ -1,19 +1,14 @@
 """Shared by conversation-svc's integration tests: a migrated database, a fake access-svc,
 a clock the test moves."""
 
-import asyncio
-import time
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
 
 from switchboard_contracts.enums import ChannelAction, ChannelRole
 from switchboard_conversation import __main__ as cli
 from switchboard_conversation.adapters.access import UNKNOWN, Decision
 
-T = TypeVar("T")
 MIGRATIONS = Path(cli.__file__).parent / "migrations"
 ROLE_RANK = {ChannelRole.VIEWER: 1, ChannelRole.CONTRIBUTOR: 2, ChannelRole.SUPERVISOR: 3}
 NEEDS = {
@@ -25,17 +20,6 @@ NEEDS = {
     ChannelAction.ASSIGN_OWNERSHIP: ChannelRole.SUPERVISOR,
     ChannelAction.VIEW_REPORTS: ChannelRole.SUPERVISOR,
 }
-
-
-async def eventually(probe: Callable[[], Awaitable[T | None]], within: float = 30.0) -> T:
-    """What `probe` finds once it finds something (it is asked every 50 ms)."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        found = await probe()
-        if found is not None:
-            return found
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"not within {within}s")
 
 
 class MovableClock:
@@ -92,4 +76,4 @@ class FakeAccess:
         return None
 
 
-__all__ = ["UNKNOWN", "FakeAccess", "MovableClock", "eventually"]
+__all__ = ["UNKNOWN", "FakeAccess", "MovableClock"]

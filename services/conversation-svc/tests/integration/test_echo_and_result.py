@@ -44,8 +44,9 @@ from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.settings import DatabaseSettings, KafkaSettings
 from switchboard_testing.builders import channel_snapshot, reply_failed, reply_sent, tweet_received
 from switchboard_testing.kafka import read_all
+from switchboard_testing.waiting import eventually
 
-from .support import MIGRATIONS, FakeAccess, MovableClock, eventually
+from .support import MIGRATIONS, FakeAccess, MovableClock
 
 pytestmark = pytest.mark.integration
 ACCOUNT = "3200000001"
@@ -79,7 +80,7 @@ class Service:
         async def probe() -> bool | None:
             return True if await self.scalar(done) else None
 
-        await eventually(probe)
+        await eventually(f"{consumer} processed {event_id}", probe)
 
     def caller(self) -> Caller:
         principal = Principal(
@@ -132,7 +133,9 @@ async def service(
                 async def connected() -> bool | None:
                     return True if await found.scalar(known) else None
 
-                await eventually(connected)  # snapshots are kept by revision, not by event id
+                await eventually(
+                    "the channel known", connected
+                )  # snapshots are kept by revision, not by event id
                 yield found
             finally:
                 await broker.stop()
@@ -182,7 +185,7 @@ async def settled(service: Service, customer: str, conversation_id: uuid.UUID) -
     async def outbox_empty() -> bool | None:
         return True if await service.scalar(select(func.count(tables.outbox.c.id))) == 0 else None
 
-    await eventually(outbox_empty)
+    await eventually("the outbox empty", outbox_empty)
 
 
 async def echo_and_result(

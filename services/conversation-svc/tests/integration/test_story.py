@@ -28,9 +28,9 @@ from switchboard_contracts.topics import (
 from switchboard_conversation.service_layer.auto_resolve import sweep
 from switchboard_testing.builders import channel_snapshot, reply_sent, tweet_received
 from switchboard_testing.kafka import consume_until
+from switchboard_testing.waiting import eventually
 
 from .conftest import Stack
-from .support import eventually
 
 pytestmark = pytest.mark.integration
 HOUR = 3600
@@ -66,7 +66,7 @@ async def connect(
         response = await stack.access.get("/v1/channels", headers=stack.as_admin())
         return True if str(channel_id) in {c["id"] for c in response.json()} else None
 
-    await eventually(known)
+    await eventually("access-svc knows the channel", known)
     return channel_id
 
 
@@ -99,7 +99,7 @@ async def conversation_in(
                 return dict(item)
         return None
 
-    return await eventually(probe)
+    return await eventually(f"a conversation with {where}", probe)
 
 
 async def post(stack: Stack, path: str, headers: dict[str, str], **body: Any) -> httpx.Response:
@@ -163,7 +163,7 @@ async def test_the_seed_story(stack: Stack) -> None:  # noqa: PLR0915 - one stor
         states = {m["id"]: m["delivery_state"] for m in found["messages"]}
         return True if states[message_id] == "sent" else None
 
-    await eventually(sent)
+    await eventually("the reply sent", sent)
 
     # The customer answers: New again (still owned).
     await customer_tweets(stack, "4100000001", "9001", "5000003")
