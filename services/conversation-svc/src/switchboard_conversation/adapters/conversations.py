@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     DateTime,
     and_,
+    bindparam,
     delete,
     literal,
     literal_column,
@@ -51,18 +52,12 @@ class ConversationRepository:
         self, channel_id: uuid.UUID, customer_id: str, twitter_id: str
     ) -> tuple[Conversation | None, bool]:
         """`for_update`, and whether it has a message with that Twitter id (one round trip)."""
-        known = (
-            select(_m.id)
-            .where(_m.conversation_id == _c.id, _m.twitter_id == twitter_id)
-            .exists()
-            .label("known")
-        )
-        statement = (
-            select(tables.conversations, known)
-            .where(_c.channel_id == channel_id, _c.customer_id == customer_id)
-            .with_for_update(of=tables.conversations)
-        )
-        row = (await self._session.execute(statement)).first()
+        row = (
+            await self._session.execute(
+                _FOR_UPDATE_KNOWING,
+                {"channel_id": channel_id, "customer_id": customer_id, "twitter_id": twitter_id},
+            )
+        ).first()
         if row is None:
             return None, False
         return Conversation(rows.state(row)), bool(row.known)
@@ -240,6 +235,19 @@ class ConversationRepository:
         if events:
             await self._session.execute(_HISTORY, _rows([_history(e) for e in events]))
 
+
+# Built once: it runs for every inbound message.
+_FOR_UPDATE_KNOWING = (
+    select(
+        tables.conversations,
+        select(_m.id)
+        .where(_m.conversation_id == _c.id, _m.twitter_id == bindparam("twitter_id"))
+        .exists()
+        .label("known"),
+    )
+    .where(_c.channel_id == bindparam("channel_id"), _c.customer_id == bindparam("customer_id"))
+    .with_for_update(of=tables.conversations)
+)
 
 # Bulk writes: every row in one JSON parameter, turned into rows by PostgreSQL; the SQL is
 # the same whatever the number of rows (one statement, one round trip, cached).
