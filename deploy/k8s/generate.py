@@ -185,46 +185,26 @@ def pod_spec(service: Service, args: list[str], *, probes: bool) -> dict[str, An
 
 
 def workload(service: Service) -> list[dict[str, Any]]:
+    """A consumer service runs as two Deployments that scale apart: `<name>` serves the API
+    (SERVICE_ROLE=api, behind the Service, on CPU) and `<name>-worker` consumes, relays
+    the outbox and runs the periodic work (SERVICE_ROLE=worker, on consumer lag)."""
     meta = {"name": service.name, "labels": labels(service)}
-    # The Deployment's own selector stays the name alone: a selector cannot change later.
-    selector = {"matchLabels": {"app.kubernetes.io/name": service.name}}
-    servers = {"matchLabels": {**selector["matchLabels"], "app.kubernetes.io/component": "server"}}
-    template_spec = pod_spec(service, [service.module, *service.serve_args], probes=True)
-    template_spec["terminationGracePeriodSeconds"] = GRACE_SECONDS
-    documents: list[dict[str, Any]] = [
-        {
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": meta,
-            "spec": {
-                "replicas": 2,
-                "selector": selector,
-                "strategy": {
-                    "type": "RollingUpdate",
-                    "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
-                },
-                "template": {
-                    "metadata": {"labels": pod_labels(service, "server")},
-                    "spec": template_spec,
-                },
-            },
-        },
+    documents: list[dict[str, Any]] = []
+    if consumed(service):
+        documents += deployment(service, "server", role="api")
+        documents += deployment(service, "worker", role="worker")
+    else:
+        documents += deployment(service, "server")
+    documents += [
         {
             "apiVersion": "v1",
             "kind": "Service",
             "metadata": meta,
             "spec": {
-                "selector": servers["matchLabels"],
+                "selector": pod_labels(service, "server"),
                 "ports": [{"name": "http", "port": 80, "targetPort": "http"}],
             },
         },
-        {
-            "apiVersion": "policy/v1",
-            "kind": "PodDisruptionBudget",
-            "metadata": meta,
-            "spec": {"maxUnavailable": 1, "selector": servers},
-        },
-        autoscaler(service),
         network_policy(service),
     ]
     if service.database:
@@ -247,6 +227,44 @@ def workload(service: Service) -> list[dict[str, Any]]:
         )
     documents += [task(service, command) for command in service.tasks]
     return documents
+
+
+def deployment(service: Service, component: str, role: str | None = None) -> list[dict[str, Any]]:
+    """A Deployment of `component` pods, its PodDisruptionBudget and its autoscaler."""
+    name = service.name if component == "server" else f"{service.name}-{component}"
+    meta = {"name": name, "labels": labels(service)}
+    selector = {"matchLabels": {"app.kubernetes.io/name": service.name}}
+    selector["matchLabels"]["app.kubernetes.io/component"] = component
+    spec = pod_spec(service, [service.module, *service.serve_args], probes=True)
+    spec["terminationGracePeriodSeconds"] = GRACE_SECONDS
+    if role is not None:
+        spec["containers"][0]["env"].append({"name": "SERVICE_ROLE", "value": role})
+    return [
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": meta,
+            "spec": {
+                "replicas": 2,
+                "selector": selector,
+                "strategy": {
+                    "type": "RollingUpdate",
+                    "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
+                },
+                "template": {
+                    "metadata": {"labels": pod_labels(service, component)},
+                    "spec": spec,
+                },
+            },
+        },
+        {
+            "apiVersion": "policy/v1",
+            "kind": "PodDisruptionBudget",
+            "metadata": meta,
+            "spec": {"maxUnavailable": 1, "selector": selector},
+        },
+        lag_scaler(service, name) if component == "worker" else cpu_scaler(service, name),
+    ]
 
 
 def task(service: Service, command: str) -> dict[str, Any]:
@@ -275,40 +293,37 @@ def task(service: Service, command: str) -> dict[str, Any]:
     }
 
 
-def autoscaler(service: Service) -> dict[str, Any]:
-    meta = {"name": service.name, "labels": labels(service)}
+def cpu_scaler(service: Service, name: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": name, "labels": labels(service)},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": name},
+            "minReplicas": 2,
+            "maxReplicas": 10,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {
+                        "name": "cpu",
+                        "target": {"type": "Utilization", "averageUtilization": 70},
+                    },
+                }
+            ],
+        },
+    }
+
+
+def lag_scaler(service: Service, name: str) -> dict[str, Any]:
+    """Scale on consumer lag, never beyond the partitions of what it reads."""
     topics = consumed(service)
-    if not topics:  # an HTTP service: scale on CPU
-        return {
-            "apiVersion": "autoscaling/v2",
-            "kind": "HorizontalPodAutoscaler",
-            "metadata": meta,
-            "spec": {
-                "scaleTargetRef": {
-                    "apiVersion": "apps/v1",
-                    "kind": "Deployment",
-                    "name": service.name,
-                },
-                "minReplicas": 2,
-                "maxReplicas": 10,
-                "metrics": [
-                    {
-                        "type": "Resource",
-                        "resource": {
-                            "name": "cpu",
-                            "target": {"type": "Utilization", "averageUtilization": 70},
-                        },
-                    }
-                ],
-            },
-        }
-    # A consumer: scale on lag, never beyond the partitions of what it reads.
     return {
         "apiVersion": "keda.sh/v1alpha1",
         "kind": "ScaledObject",
-        "metadata": meta,
+        "metadata": {"name": name, "labels": labels(service)},
         "spec": {
-            "scaleTargetRef": {"name": service.name},
+            "scaleTargetRef": {"name": name},
             "minReplicaCount": 2,
             "maxReplicaCount": max(t.partitions for t in topics),
             "triggers": [

@@ -158,7 +158,35 @@ def test_workloads_are_hardened_and_probed(resources: list[dict[str, Any]]) -> N
         assert pod["terminationGracePeriodSeconds"] > 20 + 15  # uvicorn + FastStream stops
     names = {d["metadata"]["name"] for d in deployments}
     assert names == {p["metadata"]["name"] for p in of_kind(resources, "PodDisruptionBudget")}
-    assert names == {p["metadata"]["name"] for p in of_kind(resources, "NetworkPolicy")}
+    services = {d["metadata"]["labels"]["app.kubernetes.io/name"] for d in deployments}
+    assert services == {p["metadata"]["name"] for p in of_kind(resources, "NetworkPolicy")}
+
+
+def test_api_and_worker_pods_scale_apart(resources: list[dict[str, Any]]) -> None:
+    """A service that consumes topics runs an API Deployment (behind its Service, scaled on
+    CPU) and a worker Deployment (consumers, relay, periodic work; scaled on lag)."""
+
+    def role(deployment: dict[str, Any]) -> str | None:
+        [container] = deployment["spec"]["template"]["spec"]["containers"]
+        return next((e["value"] for e in container["env"] if e["name"] == "SERVICE_ROLE"), None)
+
+    deployments = {d["metadata"]["name"]: d for d in of_kind(resources, "Deployment")}
+    hpa = {
+        h["spec"]["scaleTargetRef"]["name"] for h in of_kind(resources, "HorizontalPodAutoscaler")
+    }
+    keda = {k["spec"]["scaleTargetRef"]["name"] for k in of_kind(resources, "ScaledObject")}
+    for service in of_kind(resources, "Service"):
+        name = service["metadata"]["name"]
+        consumes = any(name in topic.consumers for topic in ALL_TOPICS)
+        assert name in hpa, name
+        if consumes:
+            assert role(deployments[name]) == "api", name
+            assert role(deployments[f"{name}-worker"]) == "worker", name
+            assert f"{name}-worker" in keda, name
+        else:
+            assert role(deployments[name]) is None, name
+            assert f"{name}-worker" not in deployments, name
+    assert len(hpa) + len(keda) == len(deployments)  # each scaled exactly once
 
 
 def test_consumers_scale_on_lag_within_their_partitions(resources: list[dict[str, Any]]) -> None:
@@ -168,7 +196,8 @@ def test_consumers_scale_on_lag_within_their_partitions(resources: list[dict[str
         partitions = {t.name: t.partitions for t in ALL_TOPICS}
         for trigger in triggers:
             assert trigger["type"] == "kafka"
-            assert trigger["metadata"]["consumerGroup"] == scaled["metadata"]["name"]
+            group = scaled["metadata"]["labels"]["app.kubernetes.io/name"]  # the service
+            assert trigger["metadata"]["consumerGroup"] == group
         assert scaled["spec"]["maxReplicaCount"] <= max(
             partitions[t["metadata"]["topic"]] for t in triggers
         )

@@ -129,7 +129,10 @@ CHANNELS = Topic(
     key="channel id",
     events=(channels.ChannelSnapshot,),
     producers=("channel-svc",),
-    consumers=("conversation-svc", "ingest-svc", "access-svc"),
+    # Not ingest-svc: it publishes every signed delivery; which channel (if any) an
+    # account's activity belongs to is conversation-svc's business (it parks what comes
+    # before the channel's snapshot).
+    consumers=("conversation-svc", "access-svc"),
     partitions=3,
     cleanup_policy="compact",
     config={"min.compaction.lag.ms": str(3600 * 1000)},

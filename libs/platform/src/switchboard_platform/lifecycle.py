@@ -16,6 +16,7 @@ from faststream.kafka import KafkaBroker
 from switchboard_platform.db.outbox import OutboxRelay
 from switchboard_platform.logs import get_logger
 from switchboard_platform.periodic import Periodic
+from switchboard_platform.settings import Role
 
 log = get_logger(__name__)
 
@@ -25,7 +26,18 @@ async def running(
     broker: KafkaBroker,
     relays: Sequence[OutboxRelay] = (),
     periodic: Sequence[Periodic] = (),
+    *,
+    role: Role = Role.ALL,
 ) -> AsyncIterator[None]:
+    """`role`: an API process connects the producer only; consumers, relays and periodic
+    work run in worker processes (and in `all`, one process doing both)."""
+    if not role.works:
+        await broker.connect()
+        try:
+            yield
+        finally:
+            await broker.stop()
+        return
     await broker.start()
     tasks = [asyncio.create_task(relay.run(), name="outbox-relay") for relay in relays]
     timers = [asyncio.create_task(work.run(), name=work.name) for work in periodic]

@@ -3,6 +3,7 @@ environment prefix (e.g. `SB_INGEST_`); the infrastructure names below stay unpr
 so one environment can serve all services.
 """
 
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import AliasChoices, Field
@@ -39,11 +40,25 @@ class TracingSettings(BaseSettings):
         return self.otlp_endpoint is not None and not self.sdk_disabled
 
 
+class Role(StrEnum):
+    """What a service process does: everything (one process, as locally), or one side of
+    it, so that API and worker pods scale apart (CPU and consumer lag)."""
+
+    ALL = "all"
+    API = "api"  # HTTP only: what it changes leaves through the outbox, relayed by workers
+    WORKER = "worker"  # consumers, the outbox relay, periodic work; HTTP for probes
+
+    @property
+    def works(self) -> bool:
+        return self is not Role.API
+
+
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     tracing: TracingSettings = Field(default_factory=TracingSettings)
+    role: Role = Field(default=Role.ALL, validation_alias=AliasChoices("SERVICE_ROLE"))
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", validation_alias=AliasChoices("LOG_LEVEL")
     )

@@ -54,7 +54,7 @@ def create_app(settings: AccessSettings | None = None) -> FastAPI:
                 generated_key=settings.dev_issuer_key is None,
             )
         try:
-            async with running(broker, [relay]):
+            async with running(broker, [relay], role=settings.role):
                 yield
         finally:
             await verifier.aclose()

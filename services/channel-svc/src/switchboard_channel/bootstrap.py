@@ -69,7 +69,7 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         configure_observability(SERVICE, settings)
         try:
-            async with running(broker, [relay], [unsubscriber]):
+            async with running(broker, [relay], [unsubscriber], role=settings.role):
                 yield
         finally:
             await context.access.aclose()

@@ -73,7 +73,7 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         configure_observability(SERVICE, settings)
         try:
-            async with running(broker, [relay], periodic):
+            async with running(broker, [relay], periodic, role=settings.role):
                 yield
         finally:
             await context.access.aclose()
