@@ -160,7 +160,7 @@ local_configuration() {
     : "${SB_CHANNEL_WEBHOOK_URL:?real Twitter needs SB_CHANNEL_WEBHOOK_URL (public https URL of ingest-svc /webhooks/twitter)}"
     export SB_INGEST_TWITTER_CONSUMER_SECRET="${SB_INGEST_TWITTER_CONSUMER_SECRET:-${SB_CHANNEL_CONSUMER_SECRET}}"
     export SB_CHANNEL_TWITTER_WEB_URL="${SB_CHANNEL_TWITTER_WEB_URL:-${SB_CHANNEL_TWITTER_API_URL}}"
-    export SB_CHANNEL_RECONCILE="${SB_CHANNEL_RECONCILE:-none}"
+    export SB_CHANNEL_RECONCILE="${SB_CHANNEL_RECONCILE:-echoes}"
   else
     # The simulator is the one Twitter app: channel-svc signs with its key and secret,
     # ingest-svc verifies its webhooks with the same secret.

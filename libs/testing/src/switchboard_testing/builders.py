@@ -76,8 +76,11 @@ def tweet_received(
     screen_name: str = "customer",
     created_at: datetime | None = None,
     from_account: bool = False,
+    in_reply_to_tweet_id: str | None = None,
 ) -> TweetReceived:
-    """What ingest-svc publishes on `twitter.activity.v1` for a customer's mention."""
+    """What ingest-svc publishes on `twitter.activity.v1` for a customer's mention, or
+    (`from_account`) for the account's own tweet: a reply when `in_reply_to_tweet_id`."""
+    replied_to_user = customer_id if from_account else account_id
     return TweetReceived(
         event_id=twitter_event_id(account_id, "tweet", tweet_id),
         occurred_at=datetime.now(UTC),
@@ -95,7 +98,9 @@ def tweet_received(
             customer_id=customer_id,
             text=text,
             created_at=created_at or datetime(2026, 1, 1, tzinfo=UTC),
-            relation="own" if from_account else "mention",
+            relation="own" if from_account else "reply" if in_reply_to_tweet_id else "mention",
+            in_reply_to_tweet_id=in_reply_to_tweet_id,
+            in_reply_to_user_id=replied_to_user if in_reply_to_tweet_id else None,
             from_account=from_account,
         ),
     )

@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from functools import partial
 
 import httpx
@@ -13,12 +14,18 @@ from sqlalchemy import text
 from switchboard_channel.adapters import tables
 from switchboard_channel.adapters.access import AccessDirectory, HttpAccessDirectory
 from switchboard_channel.adapters.crypto import CredentialCipher
-from switchboard_channel.adapters.reconcile import NoReconciler, Reconciler, SimulatorReconciler
+from switchboard_channel.adapters.reconcile import (
+    EchoReconciler,
+    NoReconciler,
+    Reconciler,
+    SimulatorReconciler,
+)
 from switchboard_channel.adapters.twitter import TwitterApi
 from switchboard_channel.adapters.unit_of_work import UnitOfWork
 from switchboard_channel.entrypoints.consumers import subscriptions
 from switchboard_channel.entrypoints.http import channels, deps
 from switchboard_channel.service_layer.context import ChannelContext, DeliveryPolicy
+from switchboard_channel.service_layer.echoes import prune_echoes
 from switchboard_channel.service_layer.unsubscribe import unsubscribe_due
 from switchboard_channel.settings import ChannelSettings
 from switchboard_platform.auth.http import install_auth
@@ -33,6 +40,7 @@ from switchboard_platform.periodic import Periodic
 from switchboard_platform.settings import DatabaseSettings
 
 SERVICE = "channel-svc"
+ECHO_PRUNE_INTERVAL_SECONDS = 60.0
 
 
 def create_app(
@@ -63,13 +71,18 @@ def create_app(
         partial(unsubscribe_due, context),
         interval_seconds=settings.unsubscribe_interval_seconds,
     )
+    echo_pruner = Periodic(
+        "echo-prune",
+        partial(prune_echoes, context, retention=context.echo_retention),
+        interval_seconds=ECHO_PRUNE_INTERVAL_SECONDS,
+    )
     verifier = build_verifier(settings.auth)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         configure_observability(SERVICE, settings)
         try:
-            async with running(broker, [relay], [unsubscriber], role=settings.role):
+            async with running(broker, [relay], [unsubscriber, echo_pruner], role=settings.role):
                 yield
         finally:
             await context.access.aclose()
@@ -105,11 +118,16 @@ def build_context(
     twitter_transport: httpx2.AsyncBaseTransport | None = None,
     access: AccessDirectory | None = None,
 ) -> ChannelContext:
-    reconciler: Reconciler = (
-        SimulatorReconciler(settings.twitter_api_url, transport=twitter_transport)
-        if settings.reconcile == "simulator"
-        else NoReconciler()
-    )
+    reconciler: Reconciler
+    match settings.reconcile:
+        case "simulator":
+            reconciler = SimulatorReconciler(settings.twitter_api_url, transport=twitter_transport)
+        case "echoes":
+            reconciler = EchoReconciler(
+                unit_of_work, patience_seconds=settings.reconcile_window_seconds
+            )
+        case "none":
+            reconciler = NoReconciler()
     return ChannelContext(
         unit_of_work=unit_of_work,
         cipher=CredentialCipher(settings.credential_keys),
@@ -127,6 +145,7 @@ def build_context(
             client=httpx.AsyncClient(base_url=settings.access_url, timeout=5.0),
         ),
         reconciler=reconciler,
+        echo_retention=timedelta(seconds=settings.echo_retention_seconds),
         public_url=settings.public_url,
         webhook_url=settings.webhook_url,
         oauth_state_ttl_seconds=settings.oauth_state_ttl_seconds,

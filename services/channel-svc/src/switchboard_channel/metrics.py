@@ -9,3 +9,11 @@ TWITTER_SENDS = Counter(
     "retryable)",
     ["operation", "outcome"],
 )
+
+RECONCILIATIONS = Counter(
+    "sb_reconciliations",
+    "Interrupted sends (found `sending`) settled, by reconciler and outcome: sent (found "
+    "what Twitter got), not_sent (certainly not: sent again), gave_up (unknown: reported "
+    "failed, not sent again)",
+    ["reconciler", "outcome"],
+)

@@ -4,9 +4,9 @@ Secrets (the Twitter app's consumer secret, the credential encryption keys) are
 `SecretStr`: they never show in a repr, a log line or an error.
 """
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from switchboard_platform.auth.settings import AuthSettings
@@ -70,9 +70,28 @@ class ChannelSettings(ServiceSettings):
         description="Longest wait for a rate-limit reset inside one delivery attempt (below "
         "the consumer's max.poll.interval); longer resets are waited out in slices",
     )
-    reconcile: Literal["none", "simulator"] = Field(
-        default="none",
-        description="How an interrupted send is checked: `none` reports it failed "
-        "(gave_up_retrying) rather than risk a second send; `simulator` asks the local "
-        "simulator's control API what the account sent",
+    reconcile: Literal["echoes", "none", "simulator"] = Field(
+        default="echoes",
+        description="How an interrupted send is checked: `echoes` looks for the account's "
+        "echo of it on twitter.activity.v1 (waiting up to `reconcile_window_seconds`), and "
+        "reports it failed (gave_up_retrying) when none came; `none` reports it failed at "
+        "once; `simulator` asks the local simulator's control API what the account sent",
     )
+    reconcile_window_seconds: float = Field(
+        default=120.0,
+        ge=0,
+        description="`echoes`: how long an interrupted send waits for its echo (without "
+        "sending) before it is reported failed; counted from the first look",
+    )
+    echo_retention_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="How long the account's echoes are kept for reconciling (by their "
+        "created_at); longer than the window plus a restart",
+    )
+
+    @model_validator(mode="after")
+    def _echoes_outlive_the_window(self) -> Self:
+        if self.echo_retention_seconds <= self.reconcile_window_seconds:
+            raise ValueError("echo_retention_seconds must exceed reconcile_window_seconds")
+        return self

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from switchboard_channel.adapters.crypto import CredentialCipher
-from switchboard_channel.service_layer.revocation import handle_twitter_activity
+from switchboard_channel.service_layer.twitter_activity import handle_twitter_activity
 from switchboard_contracts.enums import ActorKind, ChannelRole
 from switchboard_contracts.envelope import Actor, Subject, utc_now
 from switchboard_contracts.events.twitter import AppRevoked, AppRevokedPayload

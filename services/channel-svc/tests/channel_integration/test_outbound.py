@@ -2,135 +2,18 @@
 got (`sim.sent`) and what the outbox will publish on `replies.results.v1`."""
 
 import json
-import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from functools import partial
-from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from switchboard_channel.adapters import tables
-from switchboard_channel.adapters.twitter import Reply, SendOutcome, TwitterApi
-from switchboard_channel.adapters.unit_of_work import UnitOfWork
-from switchboard_channel.bootstrap import build_context
-from switchboard_channel.domain.credentials import AccountCredentials
-from switchboard_channel.service_layer import connect as connecting
-from switchboard_channel.service_layer.context import ChannelContext
 from switchboard_channel.service_layer.delivery import RetryLaterError, handle_reply_requested
-from switchboard_contracts.enums import ActorKind, MessageKind, OrgRole
-from switchboard_contracts.envelope import Actor, Subject, utc_now
-from switchboard_contracts.events.replies import ReplyRequested, ReplyRequestedPayload
-from switchboard_platform.auth.claims import Principal, TokenKind
-from switchboard_platform.db.engine import create_engine, session_factory
-from switchboard_twitter_sim.control_models import SimUser
+from switchboard_contracts.enums import MessageKind
 
-from .conftest import Sim, browse, settings_for
-from .support import FakeAccess
+from .conftest import Brand, Crash, CrashAfterSending, Sim, context, request, results
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    yield engine
-    await engine.dispose()
-
-
-@dataclass
-class Brand:
-    ctx: ChannelContext
-    org_id: uuid.UUID
-    channel_id: uuid.UUID
-    account: SimUser
-    customer: SimUser
-    mention_id: str
-
-
-def context(
-    engine: AsyncEngine, database_url: str, keys: list[str], sim: Sim, **overrides: Any
-) -> ChannelContext:
-    return build_context(
-        settings_for(database_url, keys, **overrides),
-        unit_of_work=partial(UnitOfWork, session_factory(engine)),
-        twitter_transport=sim.transport,
-        access=FakeAccess(),
-    )
-
-
-@pytest.fixture
-async def brand(engine: AsyncEngine, database_url: str, keys: list[str], sim: Sim) -> Brand:
-    ctx = context(engine, database_url, keys[:1], sim)
-    org_id = uuid.uuid4()
-    admin = Principal(
-        org_id=org_id, subject=str(uuid.uuid4()), kind=TokenKind.USER, org_role=OrgRole.ADMIN
-    )
-    account = await sim.client.create_user("brand_out")
-    customer = await sim.client.create_user("customer_out")
-    started = await connecting.start(ctx, admin)
-    await sim.client.script_authorization(approve_as=account)
-    query = dict(
-        part.split("=", 1)
-        for part in urlsplit(await browse(sim, started.authorization_url)).query.split("&")
-    )
-    done = await connecting.complete(
-        ctx,
-        state=query["state"],
-        oauth_token=query["oauth_token"],
-        oauth_verifier=query["oauth_verifier"],
-        denied=None,
-    )
-    mention = await sim.client.mention(customer, account, "help please")
-    return Brand(ctx, org_id, done.channel.id, account, customer, mention.id)
-
-
-def request(
-    brand: Brand,
-    text: str,
-    *,
-    kind: MessageKind = MessageKind.TWEET,
-    message_id: uuid.UUID | None = None,
-) -> ReplyRequested:
-    return ReplyRequested(
-        event_id=uuid.uuid4(),
-        occurred_at=utc_now(),
-        org_id=brand.org_id,
-        producer="conversation-svc",
-        actor=Actor(kind=ActorKind.USER, id=str(uuid.uuid4())),
-        correlation_id=uuid.uuid4(),
-        subject=Subject(channel_id=brand.channel_id),
-        payload=ReplyRequestedPayload(
-            message_id=message_id or uuid.uuid4(),
-            conversation_id=uuid.uuid4(),
-            channel_id=brand.channel_id,
-            kind=kind,
-            text=text,
-            customer_id=brand.customer.id,
-            in_reply_to_tweet_id=brand.mention_id if kind is MessageKind.TWEET else None,
-            requested_by=uuid.uuid4(),
-        ),
-    )
-
-
-async def results(engine: AsyncEngine) -> dict[str, dict]:  # type: ignore[type-arg]
-    """message id -> its result event, asserting there is exactly one per message."""
-    async with engine.connect() as connection:
-        rows = (
-            await connection.execute(
-                select(tables.outbox.c.value).where(tables.outbox.c.topic == "replies.results.v1")
-            )
-        ).all()
-    found: dict[str, dict] = {}  # type: ignore[type-arg]
-    for row in rows:
-        event = json.loads(row.value)
-        message_id = event["payload"]["message_id"]
-        assert message_id not in found, f"two results for {message_id}"
-        found[message_id] = event
-    return found
 
 
 async def test_tweet_and_dm_are_sent_once_even_when_redelivered(
@@ -220,24 +103,6 @@ async def test_duplicate_content_fails_without_retrying(
     found = await results(engine)
     assert found[str(second.payload.message_id)]["payload"]["reason"] == "duplicate_content"
     assert len((await sim.client.sent(brand.account)).tweets) == 1
-
-
-class Crash(BaseException):
-    """The process dies: nothing after this point runs (not even `except Exception`)."""
-
-
-class CrashAfterSending(TwitterApi):
-    """Twitter answers 201, then the worker dies before recording it: the worst point."""
-
-    def __init__(self, real: TwitterApi, crash_on: str) -> None:
-        self.__dict__.update(real.__dict__)
-        self._crash_on = crash_on
-
-    async def send(self, reply: Reply, credentials: AccountCredentials) -> SendOutcome:
-        outcome = await super().send(reply, credentials)
-        if reply.text == self._crash_on:
-            raise Crash
-        return outcome
 
 
 @pytest.mark.parametrize("reconcile", ["simulator", "none"])

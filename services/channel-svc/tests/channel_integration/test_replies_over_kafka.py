@@ -3,7 +3,6 @@ replies.requested.v1 (real broker) -> channel-svc's worker -> Twitter (the simul
 the result on replies.results.v1. A redelivered request is not sent twice."""
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -13,25 +12,13 @@ from switchboard_contracts.enums import ActorKind, MessageKind
 from switchboard_contracts.envelope import Actor, Subject, utc_now
 from switchboard_contracts.events.replies import ReplyRequested, ReplyRequestedPayload
 from switchboard_contracts.topics import REPLIES_REQUESTED, REPLIES_RESULTS
-from switchboard_platform.kafka.broker import EventPublisher, build_broker
-from switchboard_platform.settings import KafkaSettings
+from switchboard_platform.kafka.broker import EventPublisher
 from switchboard_testing.kafka import consume_until
 
 from .conftest import Service, Sim, connect
 from .support import Org
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def publisher(
-    kafka_bootstrap_servers: str, topic_prefix: str
-) -> AsyncIterator[EventPublisher]:
-    settings = KafkaSettings(bootstrap_servers=kafka_bootstrap_servers, topic_prefix=topic_prefix)
-    broker = build_broker(settings, client_id="conversation-svc-stand-in")
-    await broker.start()
-    yield EventPublisher(broker, settings)
-    await broker.stop()
 
 
 def reply(

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -70,7 +71,10 @@ deliveries = Table(
     Column("attempts", Integer, nullable=False),
     Column("not_before", DateTime(timezone=True)),
     Column("sending_since", DateTime(timezone=True)),
-    Column("twitter_id", String(20)),
+    # Set when an interrupted send is first reconciled and its echo is not there yet: it
+    # is looked for again, without sending, until then.
+    Column("reconcile_until", DateTime(timezone=True)),
+    Column("twitter_id", String(20), index=True),  # an echo matched is no other's
     Column("reason", String(40)),
     Column("detail", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -87,6 +91,20 @@ webhook_unsubscriptions = Table(
     Column("attempts", Integer, nullable=False),
     Column("not_before", DateTime(timezone=True), nullable=False),
     Column("last_error", Text),
+)
+
+# The account's own tweets (replies) and DMs as the webhook echoed them, kept for
+# `SB_CHANNEL_ECHO_RETENTION_SECONDS`: what an interrupted send is reconciled against.
+echoes = Table(
+    "echoes",
+    metadata,
+    Column("account_id", String(20), primary_key=True),
+    Column("twitter_id", String(20), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("target", String(20), nullable=False),  # replied-to tweet id / DM recipient id
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Index("ix_echoes_account_kind_target", "account_id", "kind", "target"),
 )
 
 outbox = outbox_table(metadata)

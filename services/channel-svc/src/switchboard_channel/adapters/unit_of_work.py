@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from switchboard_channel.adapters import tables
 from switchboard_channel.domain.channel import AutoResolve, Channel, Settings
 from switchboard_channel.domain.delivery import DeliveryState
-from switchboard_contracts.enums import ChannelStatus
+from switchboard_channel.domain.echoes import Echo
+from switchboard_contracts.enums import ChannelStatus, MessageKind
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.topics import Topic
 from switchboard_platform.db.idempotency import first_delivery
@@ -39,6 +40,7 @@ class Delivery:
     attempts: int
     not_before: datetime | None
     sending_since: datetime | None
+    reconcile_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -315,6 +317,7 @@ class UnitOfWork:
             attempts=row.attempts,
             not_before=row.not_before,
             sending_since=row.sending_since,
+            reconcile_until=row.reconcile_until,
         )
 
     async def add_delivery(
@@ -345,6 +348,62 @@ class UnitOfWork:
             .where(tables.deliveries.c.message_id == message_id)
             .values(updated_at=at, **values)
         )
+
+    async def claimed_twitter_ids(self, twitter_ids: Sequence[str]) -> frozenset[str]:
+        """Which of these Twitter ids are already a delivery's."""
+        if not twitter_ids:
+            return frozenset()
+        d = tables.deliveries.c
+        rows = await self.session.scalars(select(d.twitter_id).where(d.twitter_id.in_(twitter_ids)))
+        return frozenset(rows)
+
+    # echoes --------------------------------------------------------------------------------
+    async def add_echo(self, echo: Echo) -> None:
+        """Idempotent: an echo delivered again is kept once."""
+        await self.session.execute(
+            pg_insert(tables.echoes)
+            .values(
+                account_id=echo.account_id,
+                twitter_id=echo.twitter_id,
+                kind=echo.kind.value,
+                target=echo.target,
+                text=echo.text,
+                created_at=echo.created_at,
+            )
+            .on_conflict_do_nothing()
+        )
+
+    async def echoes(
+        self, account_id: str, kind: MessageKind, target: str, since: datetime
+    ) -> list[Echo]:
+        e = tables.echoes.c
+        rows = await self.session.execute(
+            select(tables.echoes)
+            .where(
+                e.account_id == account_id,
+                e.kind == kind.value,
+                e.target == target,
+                e.created_at >= since,
+            )
+            .order_by(e.created_at)
+        )
+        return [
+            Echo(
+                account_id=row.account_id,
+                twitter_id=row.twitter_id,
+                kind=MessageKind(row.kind),
+                target=row.target,
+                text=row.text,
+                created_at=row.created_at,
+            )
+            for row in rows
+        ]
+
+    async def prune_echoes(self, before: datetime) -> int:
+        result = await self.session.execute(
+            delete(tables.echoes).where(tables.echoes.c.created_at < before)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _values(channel: Channel) -> dict[str, Any]:

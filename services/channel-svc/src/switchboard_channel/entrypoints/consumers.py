@@ -4,7 +4,7 @@ from typing import Any
 
 from switchboard_channel.service_layer.context import ChannelContext
 from switchboard_channel.service_layer.delivery import handle_reply_requested
-from switchboard_channel.service_layer.revocation import handle_twitter_activity
+from switchboard_channel.service_layer.twitter_activity import handle_twitter_activity
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.topics import REPLIES_REQUESTED, TWITTER_ACTIVITY
 from switchboard_platform.kafka.broker import EventPublisher

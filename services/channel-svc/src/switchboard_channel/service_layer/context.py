@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from switchboard_channel.adapters.access import AccessDirectory
 from switchboard_channel.adapters.crypto import CredentialCipher
@@ -34,4 +34,5 @@ class ChannelContext:
     oauth_state_ttl_seconds: int = 600
     unsubscribe_backoff_seconds: float = 30.0
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+    echo_retention: timedelta = timedelta(hours=1)
     clock: Callable[[], datetime] = utc_now

@@ -5,7 +5,13 @@ committed before Twitter is called; the result (`sent`/`failed`) and its event o
 `replies.results.v1` are committed together after. A redelivered request whose record is
 final is skipped; one found `sending` was interrupted between the call and the commit:
 it is reconciled against what the account actually sent, and when that cannot be known
-it is reported failed (`gave_up_retrying`) rather than sent twice.
+it is reported failed (`gave_up_retrying`) rather than sent twice. The echo reconciler's
+answer may come later (the echo is on its way): the delivery then waits for it without
+sending, polling every `RECONCILE_POLL_SECONDS`, for at most the reconciler's patience,
+counted from the first look (`reconcile_until`, kept with the record, so a restart or a
+rebalance does not extend it). Each handler call waits at most `RECONCILE_SLICE_SECONDS`
+and then raises `ReconcileLaterError` (retryable, like a long rate-limit wait): the
+partition waits meanwhile, in order, but the consumer's poll interval is never exceeded.
 
 Twitter's answers: 201 -> sent; 429 -> wait for `x-rate-limit-reset` and send again
 (never dropped; waits longer than `rate_limit_inline_wait_seconds` are taken in slices,
@@ -31,6 +37,7 @@ from switchboard_channel.adapters.twitter import (
 from switchboard_channel.adapters.unit_of_work import Delivery, UnitOfWork
 from switchboard_channel.domain.credentials import AccountCredentials
 from switchboard_channel.domain.delivery import DeliveryState
+from switchboard_channel.metrics import RECONCILIATIONS
 from switchboard_channel.service_layer.context import ChannelContext
 from switchboard_channel.service_layer.published_events import TOPIC, snapshot
 from switchboard_contracts.enums import ActorKind, ChannelStatus
@@ -48,11 +55,19 @@ from switchboard_platform.logs import get_logger
 log = get_logger(__name__)
 SERVICE_ACTOR = Actor(kind=ActorKind.SERVICE, id="channel-svc")
 RESULT_NAMESPACE = uuid.UUID("b0d7e3a2-4f51-4a8e-9c1d-5e2f7a6b3c90")
+RECONCILE_SKEW = timedelta(seconds=5)  # Twitter's clock against ours
+RECONCILE_POLL_SECONDS = 0.5
+RECONCILE_SLICE_SECONDS = 10.0
 
 
 class RetryLaterError(TimeoutError):
     """Not yet: a rate-limit reset is further away than one attempt may wait. A
     `TimeoutError`, so the platform consumer retries it without limit (never dropped)."""
+
+
+class ReconcileLaterError(RetryLaterError):
+    """Not yet: the echo of an interrupted send has not come, and its window is still open.
+    Retried by the consumer like any `RetryLaterError`; the window bounds it."""
 
 
 async def handle_reply_requested(ctx: ChannelContext, event: Event[Any]) -> None:
@@ -67,6 +82,8 @@ class Delivering:
         p = event.payload
         self.message_id = p.message_id
         self.reply = Reply(p.kind, p.text, p.customer_id, p.in_reply_to_tweet_id)
+        self.reconcile_until: datetime | None = None
+        self.echoes_expected = False
 
     async def run(self) -> None:
         ctx, p = self.ctx, self.event.payload
@@ -86,6 +103,9 @@ class Delivering:
                 delivery = Delivery(self.message_id, DeliveryState.PENDING, 0, None, None)
             channel = await uow.channel(self.event.org_id, p.channel_id)
             blob = None if channel is None else await uow.credentials(channel.id)
+            # Echoes come only through the account's webhook subscription.
+            self.echoes_expected = channel is not None and await uow.webhook_subscribed(channel.id)
+        self.reconcile_until = delivery.reconcile_until
         if channel is None:
             await self._fail("invalid_request", "The channel is unknown in this organization.")
             return
@@ -103,21 +123,54 @@ class Delivering:
 
     async def _reconcile(self, account_id: str, since: datetime | None) -> bool:
         """An earlier attempt stopped after marking `sending`. True: certainly not sent,
-        go on; False: settled here (sent, or failed because it cannot be known)."""
-        since = (since or self.ctx.clock()) - timedelta(seconds=5)
-        found = await self.ctx.reconciler.find_sent(account_id, self.reply, since)
+        go on; False: settled here (sent, or failed because it cannot be known). May raise
+        `ReconcileLaterError` while the answer may still come."""
+        reconciler = self.ctx.reconciler
+        since = (since or self.ctx.clock()) - RECONCILE_SKEW
+        found = await reconciler.find_sent(account_id, self.reply, since)
+        if found is None and self.echoes_expected and reconciler.patience_seconds > 0:
+            found = await self._await_answer(account_id, since)
         if isinstance(found, str):
             log.info("interrupted send had reached Twitter", message_id=str(self.message_id))
+            RECONCILIATIONS.labels(reconciler.name, "sent").inc()
             await self._sent(found)
             return False
         if found is None:
+            RECONCILIATIONS.labels(reconciler.name, "gave_up").inc()
             await self._fail(
                 "gave_up_retrying",
-                "Sending was interrupted and whether Twitter got it cannot be checked; "
+                "Sending was interrupted and whether Twitter got it could not be confirmed; "
                 "not sent again to avoid a duplicate.",
             )
             return False
+        RECONCILIATIONS.labels(reconciler.name, "not_sent").inc()
         return True
+
+    async def _await_answer(self, account_id: str, since: datetime) -> str | bool | None:
+        """Asks again until the reconciler knows, its window closes (None) or this call's
+        slice is used up (`ReconcileLaterError`). The window opens at the first look."""
+        ctx = self.ctx
+        now = ctx.clock()
+        if self.reconcile_until is None:
+            self.reconcile_until = now + timedelta(seconds=ctx.reconciler.patience_seconds)
+            await self._update(reconcile_until=self.reconcile_until)
+            log.info(
+                "interrupted send: waiting for its echo",
+                message_id=str(self.message_id),
+                until=self.reconcile_until.isoformat(),
+            )
+        slice_ends = now + timedelta(seconds=RECONCILE_SLICE_SECONDS)
+        while (now := ctx.clock()) < self.reconcile_until:
+            if now >= slice_ends:
+                raise ReconcileLaterError(
+                    f"no echo yet; looking again until {self.reconcile_until.isoformat()}"
+                )
+            left = (self.reconcile_until - now).total_seconds()
+            await asyncio.sleep(min(RECONCILE_POLL_SECONDS, left))
+            found = await ctx.reconciler.find_sent(account_id, self.reply, since)
+            if found is not None:
+                return found
+        return None
 
     async def _send_loop(
         self, credentials: AccountCredentials, account_id: str, delivery: Delivery
@@ -129,8 +182,12 @@ class Delivering:
                 await self._wait_until(not_before)
             sending_since = ctx.clock()
             await self._update(
-                state=DeliveryState.SENDING.value, sending_since=sending_since, not_before=None
+                state=DeliveryState.SENDING.value,
+                sending_since=sending_since,
+                not_before=None,
+                reconcile_until=None,
             )
+            self.reconcile_until = None
             outcome = await ctx.twitter.send(self.reply, credentials)
             match outcome:
                 case Sent(twitter_id):

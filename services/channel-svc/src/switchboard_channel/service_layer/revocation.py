@@ -1,12 +1,10 @@
 """`twitter.app.revoked` (user_event.revoke / oauth.revoke through ingest-svc): every channel
 of that account, in every organization that connected it, becomes deauthorized."""
 
-from typing import Any
-
 from switchboard_channel.service_layer.context import ChannelContext
 from switchboard_channel.service_layer.published_events import TOPIC, snapshot
 from switchboard_contracts.enums import ActorKind
-from switchboard_contracts.envelope import Actor, Event
+from switchboard_contracts.envelope import Actor
 from switchboard_contracts.events.twitter import AppRevoked
 from switchboard_platform.logs import get_logger
 
@@ -14,9 +12,7 @@ log = get_logger(__name__)
 CONSUMER = "channel-svc/twitter.activity"
 
 
-async def handle_twitter_activity(ctx: ChannelContext, event: Event[Any]) -> None:
-    if not isinstance(event, AppRevoked):
-        return  # tweets, DMs, ...: conversation-svc's business
+async def handle_app_revoked(ctx: ChannelContext, event: AppRevoked) -> None:
     account_id = event.payload.account_id
     async with ctx.unit_of_work() as uow:
         if not await uow.first_delivery(CONSUMER, event.event_id):
