@@ -6,8 +6,9 @@ settles it: `reply.sent` with the echo's id, nothing sent twice. No matching ech
 the window: the visible failure (`gave_up_retrying`), never a second send."""
 
 import asyncio
+import contextlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from switchboard_channel.adapters import tables
+from switchboard_channel.adapters.unit_of_work import UnitOfWork
 from switchboard_channel.bootstrap import create_app
 from switchboard_channel.service_layer import delivery
 from switchboard_channel.service_layer.context import ChannelContext
@@ -341,3 +343,41 @@ async def test_over_kafka_the_echo_settles_the_redelivered_request_once(
         ).one()
     assert (kept, tuple(recorded)) == (1, ("sent", tweet.id))
     assert (await only_tweet(sim, brand)).id == tweet.id
+
+
+async def test_one_echo_matching_two_interrupted_deliveries_is_taken_by_one_only(
+    *,
+    brand: Brand,
+    sim: Sim,
+    engine: AsyncEngine,
+    restart: Restart,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two deliveries of the same text to the same tweet, both interrupted, reconciled at
+    the same moment: each sees the one echo unclaimed (forced here by hiding the claims,
+    as a race would). The unique Twitter id lets only one take it; the other looks again
+    and, with no echo of its own, ends in the visible failure."""
+    monkeypatch.setattr(delivery, "RECONCILE_SLICE_SECONDS", 0.3)
+    first, tweet = await crashed_tweet(brand, sim)
+    second = request(brand, TEXT)
+    await crash_while_sending(brand, second)  # Twitter refused the duplicate; we died
+    ctx = restart(window=1.0)
+    await handle_twitter_activity(ctx, tweet_echo(brand, tweet))
+
+    real = UnitOfWork.claimed_twitter_ids
+    looks = 0
+
+    async def racing(uow: UnitOfWork, twitter_ids: Sequence[str]) -> frozenset[str]:
+        nonlocal looks
+        looks += 1  # each delivery's first look sees no claim: both before either commits
+        return frozenset() if looks <= 2 else await real(uow, twitter_ids)
+
+    monkeypatch.setattr(UnitOfWork, "claimed_twitter_ids", racing)
+    await handle_reply_requested(ctx, first)
+    while str(second.payload.message_id) not in await results(engine):
+        with contextlib.suppress(ReconcileLaterError):
+            await handle_reply_requested(ctx, second)
+    taken, lost = await result_of(engine, first), await result_of(engine, second)
+    assert (taken["type"], taken["payload"]["twitter_id"]) == ("reply.sent", tweet.id)
+    assert (lost["type"], lost["payload"]["reason"]) == ("reply.failed", "gave_up_retrying")
+    await only_tweet(sim, brand)

@@ -74,7 +74,7 @@ deliveries = Table(
     # Set when an interrupted send is first reconciled and its echo is not there yet: it
     # is looked for again, without sending, until then.
     Column("reconcile_until", DateTime(timezone=True)),
-    Column("twitter_id", String(20), index=True),  # an echo matched is no other's
+    Column("twitter_id", String(20), index=True, unique=True),  # one tweet, one delivery
     Column("reason", String(40)),
     Column("detail", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),

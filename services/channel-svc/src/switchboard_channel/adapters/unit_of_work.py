@@ -9,6 +9,7 @@ from typing import Any, Self
 
 from sqlalchemy import Column, delete, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from switchboard_channel.adapters import tables
@@ -348,6 +349,19 @@ class UnitOfWork:
             .where(tables.deliveries.c.message_id == message_id)
             .values(updated_at=at, **values)
         )
+
+    async def record_sent(self, message_id: uuid.UUID, at: datetime, twitter_id: str) -> bool:
+        """Mark the delivery sent with `twitter_id`; False, changing nothing, when that id
+        is already another delivery's (the unique index decides, also between concurrent
+        transactions: the later one waits for the earlier and then fails here)."""
+        try:
+            async with self.session.begin_nested():
+                await self.update_delivery(
+                    message_id, at, state=DeliveryState.SENT.value, twitter_id=twitter_id
+                )
+        except IntegrityError:
+            return False
+        return True
 
     async def claimed_twitter_ids(self, twitter_ids: Sequence[str]) -> frozenset[str]:
         """Which of these Twitter ids are already a delivery's."""

@@ -131,9 +131,13 @@ class Delivering:
         if found is None and self.echoes_expected and reconciler.patience_seconds > 0:
             found = await self._await_answer(account_id, since)
         if isinstance(found, str):
+            if not await self._sent(found):
+                # Another interrupted delivery of the same text to the same target took
+                # this echo first (the unique index decided): look again for this one's.
+                RECONCILIATIONS.labels(reconciler.name, "claimed").inc()
+                raise ReconcileLaterError(f"echo {found} is another delivery's; looking again")
             log.info("interrupted send had reached Twitter", message_id=str(self.message_id))
             RECONCILIATIONS.labels(reconciler.name, "sent").inc()
-            await self._sent(found)
             return False
         if found is None:
             RECONCILIATIONS.labels(reconciler.name, "gave_up").inc()
@@ -191,7 +195,7 @@ class Delivering:
             outcome = await ctx.twitter.send(self.reply, credentials)
             match outcome:
                 case Sent(twitter_id):
-                    await self._sent(twitter_id)
+                    await self._sent_new(twitter_id)
                     return
                 case RateLimited(reset_at):
                     not_before = datetime.fromtimestamp(reset_at, UTC) + timedelta(seconds=1)
@@ -231,13 +235,19 @@ class Delivering:
         async with self.ctx.unit_of_work() as uow:
             await uow.update_delivery(self.message_id, self.ctx.clock(), **values)
 
-    async def _sent(self, twitter_id: str) -> None:
+    async def _sent_new(self, twitter_id: str) -> None:
+        """The id Twitter has just given: no other delivery can have it."""
+        if not await self._sent(twitter_id):
+            raise RuntimeError(f"Twitter's new id {twitter_id} is already another delivery's")
+
+    async def _sent(self, twitter_id: str) -> bool:
+        """Record and announce it; False (nothing done) when `twitter_id` is already another
+        delivery's: only a reconciled echo can be, claimed at the same time by another."""
         now = self.ctx.clock()
         p = self.event.payload
         async with self.ctx.unit_of_work() as uow:
-            await uow.update_delivery(
-                self.message_id, now, state=DeliveryState.SENT.value, twitter_id=twitter_id
-            )
+            if not await uow.record_sent(self.message_id, now, twitter_id):
+                return False
             await uow.publish(
                 REPLIES_RESULTS,
                 ReplySent(
@@ -252,6 +262,7 @@ class Delivering:
                 key=str(p.conversation_id),
             )
         log.info("reply sent", message_id=str(p.message_id), twitter_id=twitter_id)
+        return True
 
     async def _fail(self, reason: str, detail: str) -> None:
         async with self.ctx.unit_of_work() as uow:
