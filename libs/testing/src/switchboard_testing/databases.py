@@ -1,11 +1,16 @@
 """A fresh, empty database per test module, so tests never see each other's rows."""
 
+import time
 import uuid
 
+from psycopg.errors import InsufficientPrivilege
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ProgrammingError
 
 from switchboard_platform.db.engine import normalise_url as normalise
+
+DROP_ATTEMPTS = 10
 
 
 def server_version(url: str) -> str:
@@ -26,7 +31,17 @@ def create_database(url: str, prefix: str = "sb_test") -> str:
 
 def drop_database(url: str, database_url: str) -> None:
     name = make_url(database_url).database
-    _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for attempt in range(DROP_ATTEMPTS):
+        try:
+            _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except ProgrammingError as exc:
+            # FORCE may not end a backend of another role: autovacuum, working on the
+            # fresh tables, is one. It finishes in a moment; try again.
+            if not isinstance(exc.orig, InsufficientPrivilege) or attempt == DROP_ATTEMPTS - 1:
+                raise
+            time.sleep(0.5)
+        else:
+            return
 
 
 def _admin(url: str, statement: str) -> None:

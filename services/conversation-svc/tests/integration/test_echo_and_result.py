@@ -128,7 +128,8 @@ async def service(
                     org_id=found.org, channel_id=found.channel, account_id=ACCOUNT
                 )
                 await found.publish(CHANNELS, snapshot, str(found.channel))
-                known = select(func.count()).select_from(tables.channels)
+                # This test's channel: the session's topics hold other tests' channels too.
+                known = select(func.count()).where(tables.channels.c.id == found.channel)
 
                 async def connected() -> bool | None:
                     return True if await found.scalar(known) else None
