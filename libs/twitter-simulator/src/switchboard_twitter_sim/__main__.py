@@ -34,7 +34,7 @@ def parse_settings(argv: list[str] | None = None) -> SimulatorSettings:
 
 def main(argv: list[str] | None = None) -> None:
     settings = parse_settings(argv)
-    serve(create_app(settings), host=settings.host, port=settings.port)
+    serve(create_app(settings), settings)
 
 
 if __name__ == "__main__":

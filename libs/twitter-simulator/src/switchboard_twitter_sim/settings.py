@@ -14,6 +14,7 @@ class SimulatorSettings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8010
+    http_access_log: bool = True  # a line per request (SB_TWITTER_SIM_HTTP_ACCESS_LOG)
     # The one simulated Twitter app. The secret matches `make up`'s ingest-svc default.
     consumer_key: str = "local-dev-consumer-key"
     consumer_secret: SecretStr = SecretStr("local-dev-consumer-secret")

@@ -4,7 +4,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from sqlalchemy import text
 
 from switchboard_access.adapters import tables
 from switchboard_access.entrypoints.consumers import subscriptions
@@ -17,6 +16,7 @@ from switchboard_platform.auth.verifier import build_verifier
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.outbox import OutboxRelay
 from switchboard_platform.http.app import create_app as create_service_app
+from switchboard_platform.http.health import broker_check, database_check
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.lifecycle import running
 from switchboard_platform.logs import get_logger
@@ -60,13 +60,6 @@ def create_app(settings: AccessSettings | None = None) -> FastAPI:
             await verifier.aclose()
             await engine.dispose()
 
-    async def database_ready() -> None:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-
-    async def kafka_ready() -> bool:
-        return await broker.ping(timeout=2.0)
-
     app = create_service_app(
         title="Switchboard access-svc",
         description="Users, teams, channel grants and roles; the check API. Every endpoint "
@@ -74,7 +67,7 @@ def create_app(settings: AccessSettings | None = None) -> FastAPI:
         "consumes channels.v1.",
         lifespan=lifespan,
         traced=settings.tracing.enabled,
-        checks={"database": database_ready, "kafka": kafka_ready},
+        checks={"database": database_check(engine), "kafka": broker_check(broker)},
     )
     install_auth(app, verifier)
     deps.install(app, context)

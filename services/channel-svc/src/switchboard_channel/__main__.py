@@ -37,12 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         report = asyncio.run(_reencrypt(settings, args.batch_size))
         sys.stdout.write(summary(report))
         return 0 if report.complete else 1
-    serve(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        access_log=settings.http_access_log,
-    )
+    serve(create_app(settings), settings)
     return 0
 
 

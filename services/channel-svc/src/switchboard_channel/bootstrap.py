@@ -9,7 +9,6 @@ import httpx
 import httpx2
 from fastapi import FastAPI
 from pydantic import SecretStr
-from sqlalchemy import text
 
 from switchboard_channel.adapters import tables
 from switchboard_channel.adapters.access import AccessDirectory, HttpAccessDirectory
@@ -33,6 +32,7 @@ from switchboard_platform.auth.verifier import build_verifier
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.outbox import OutboxRelay
 from switchboard_platform.http.app import create_app as create_service_app
+from switchboard_platform.http.health import broker_check, database_check
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.lifecycle import running
 from switchboard_platform.observability import configure_observability
@@ -89,13 +89,6 @@ def create_app(
             await verifier.aclose()
             await engine.dispose()
 
-    async def database_ready() -> None:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-
-    async def kafka_ready() -> bool:
-        return await broker.ping(timeout=2.0)
-
     app = create_service_app(
         title="Switchboard channel-svc",
         description="Twitter channels: the OAuth connect flow, encrypted credentials, settings, "
@@ -103,7 +96,7 @@ def create_app(
         "replies.results.v1; consumes replies.requested.v1 and twitter.activity.v1.",
         lifespan=lifespan,
         traced=settings.tracing.enabled,
-        checks={"database": database_ready, "kafka": kafka_ready},
+        checks={"database": database_check(engine), "kafka": broker_check(broker)},
     )
     install_auth(app, verifier)
     deps.install(app, context)

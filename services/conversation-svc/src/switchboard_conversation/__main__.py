@@ -19,12 +19,7 @@ def main() -> None:
     if args.command == "migrate":
         upgrade(MIGRATIONS, settings.database.url)
         return
-    serve(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        access_log=settings.http_access_log,
-    )
+    serve(create_app(settings), settings)
 
 
 if __name__ == "__main__":

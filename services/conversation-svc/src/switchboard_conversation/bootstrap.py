@@ -7,7 +7,6 @@ from functools import partial
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from switchboard_conversation.adapters import tables
@@ -25,6 +24,7 @@ from switchboard_platform.auth.verifier import build_verifier
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.outbox import OutboxRelay
 from switchboard_platform.http.app import create_app as create_service_app
+from switchboard_platform.http.health import broker_check, database_check
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.lifecycle import running
 from switchboard_platform.observability import configure_observability
@@ -80,13 +80,6 @@ def create_app(
             await verifier.aclose()
             await engine.dispose()
 
-    async def database_ready() -> None:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-
-    async def kafka_ready() -> bool:
-        return await broker.ping(timeout=2.0)
-
     app = create_service_app(
         title="Switchboard conversation-svc",
         description="Conversations in the New / Pending / Resolved queues: agents' queues and "
@@ -95,7 +88,7 @@ def create_app(
         "publishes conversations.v1 and replies.requested.v1.",
         lifespan=lifespan,
         traced=settings.tracing.enabled,
-        checks={"database": database_ready, "kafka": kafka_ready},
+        checks={"database": database_check(engine), "kafka": broker_check(broker)},
     )
     install_auth(app, verifier)
     deps.install(app, context)

@@ -7,12 +7,7 @@ from switchboard_platform.http.serve import serve
 
 def main() -> None:
     settings = IngestSettings()
-    serve(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        access_log=settings.http_access_log,
-    )
+    serve(create_app(settings), settings)
 
 
 if __name__ == "__main__":

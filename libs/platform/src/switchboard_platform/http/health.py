@@ -5,9 +5,31 @@ from collections.abc import Awaitable, Callable, Mapping
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
+from faststream.kafka import KafkaBroker
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 Check = Callable[[], Awaitable[object]]
+
+
+def database_check(engine: AsyncEngine) -> Check:
+    """Ready when a connection runs a statement."""
+
+    async def database() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    return database
+
+
+def broker_check(broker: KafkaBroker) -> Check:
+    """Ready when the Kafka cluster answers."""
+
+    async def kafka() -> bool:
+        return await broker.ping(timeout=2.0)
+
+    return kafka
 
 
 def health_router(checks: Mapping[str, Check], *, timeout: float = 2.0) -> APIRouter:

@@ -1,8 +1,7 @@
 """One database transaction with the repositories a handler needs."""
 
 import uuid
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,9 +15,10 @@ from switchboard_access.adapters.users import Users
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.topics import ACCESS
 from switchboard_platform.db.outbox import enqueue
+from switchboard_platform.db.unit_of_work import SessionUnitOfWork
 
 
-class UnitOfWork:
+class UnitOfWork(SessionUnitOfWork):
     """`async with uow:` opens a transaction; it commits when the block ends cleanly.
 
     Made from an autocommit session factory, it only reads (each statement its own
@@ -34,32 +34,15 @@ class UnitOfWork:
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], *, read_only: bool = False
     ) -> None:
-        self._sessions = sessions
+        super().__init__(sessions)
         self._read_only = read_only
 
-    async def __aenter__(self) -> Self:
-        self.session = self._sessions()
-        await self.session.begin()
+    def _opened(self) -> None:
         self.users = Users(self.session)
         self.teams = Teams(self.session)
         self.grants = Grants(self.session)
         self.channels = Channels(self.session)
         self.access = AccessQueries(self.session)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            if exc_type is None:
-                await self.session.commit()
-            else:
-                await self.session.rollback()
-        finally:
-            await self.session.close()
 
     async def ensure_organization(self, org_id: uuid.UUID) -> None:
         """Organizations come from the identity provider: a row appears on first use."""

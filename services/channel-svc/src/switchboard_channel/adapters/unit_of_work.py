@@ -4,13 +4,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from sqlalchemy import Column, delete, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from switchboard_channel.adapters import tables
 from switchboard_channel.domain.channel import AutoResolve, Channel, Settings
@@ -21,6 +19,7 @@ from switchboard_contracts.envelope import Event
 from switchboard_contracts.topics import Topic
 from switchboard_platform.db.idempotency import first_delivery
 from switchboard_platform.db.outbox import enqueue
+from switchboard_platform.db.unit_of_work import SessionUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -50,29 +49,7 @@ class PendingUnsubscription:
     attempts: int
 
 
-class UnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
-
-    async def __aenter__(self) -> Self:
-        self.session = self._sessions()
-        await self.session.begin()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            if exc_type is None:
-                await self.session.commit()
-            else:
-                await self.session.rollback()
-        finally:
-            await self.session.close()
-
+class UnitOfWork(SessionUnitOfWork):
     async def first_delivery(self, consumer: str, event_id: uuid.UUID) -> bool:
         return await first_delivery(
             self.session, tables.processed_events, consumer=consumer, event_id=event_id

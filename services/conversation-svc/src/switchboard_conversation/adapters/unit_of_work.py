@@ -2,12 +2,10 @@
 
 import uuid
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from sqlalchemy import bindparam, delete, func, literal, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.topics import CONVERSATIONS, Topic
@@ -18,36 +16,16 @@ from switchboard_conversation.domain.channel import ChannelView
 from switchboard_conversation.domain.conversation import Conversation
 from switchboard_platform.db.idempotency import first_delivery
 from switchboard_platform.db.outbox import enqueue, enqueue_many
+from switchboard_platform.db.unit_of_work import SessionUnitOfWork
 
 
-class UnitOfWork:
-    session: AsyncSession
+class UnitOfWork(SessionUnitOfWork):
     conversations: ConversationRepository
     topics: TopicRepository
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
-
-    async def __aenter__(self) -> Self:
-        self.session = self._sessions()
-        await self.session.begin()
+    def _opened(self) -> None:
         self.conversations = ConversationRepository(self.session)
         self.topics = TopicRepository(self.session)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        try:
-            if exc_type is None:
-                await self.session.commit()
-            else:
-                await self.session.rollback()
-        finally:
-            await self.session.close()
 
     async def first_delivery(self, consumer: str, event_id: uuid.UUID) -> bool:
         return await first_delivery(
