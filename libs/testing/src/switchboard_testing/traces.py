@@ -25,6 +25,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 _recorder = InMemorySpanExporter()
+_recording: list[TracerProvider] = []  # the provider `_recorder` is attached to, once
 _lock = threading.Lock()
 
 
@@ -48,9 +49,9 @@ def recording_spans() -> InMemorySpanExporter:
         if not isinstance(provider, TracerProvider):
             provider = TracerProvider()
             trace.set_tracer_provider(provider)
-        if not getattr(provider, "_switchboard_recording", False):
+        if provider not in _recording:
             provider.add_span_processor(SimpleSpanProcessor(_recorder))
-            provider._switchboard_recording = True  # type: ignore[attr-defined]  # noqa: SLF001
+            _recording.append(provider)
     return _recorder
 
 

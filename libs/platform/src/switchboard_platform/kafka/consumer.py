@@ -80,7 +80,7 @@ BatchOpener = Callable[[], AbstractAsyncContextManager[Handler]]
 """Opens one transaction for a batch and gives the handler to run in it for each of its
 events; the transaction commits when the context exits without an error."""
 
-BATCH_RECORDS = 100  # the most records handled (and committed) together, with a `batch`
+MAX_BATCH = 100  # the most records handled (and committed) together, with a `batch`
 FETCH_WAIT_MS = 50  # how long a fetch waits for records when none are waiting
 
 
@@ -118,7 +118,7 @@ class Subscription:
         self._service = service
         self._max_attempts = max_attempts
         self._batch = batch
-        self._max_batch = max_batch or (BATCH_RECORDS if batch is not None else 1)
+        self._max_batch = max_batch or (MAX_BATCH if batch is not None else 1)
         self._transient_failures = 0
 
     def register(self, broker: KafkaBroker) -> None:
