@@ -13,7 +13,6 @@ import json
 import os
 import sys
 import uuid
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,11 +23,9 @@ from switchboard_platform.kafka.broker import EventPublisher, build_broker
 from switchboard_platform.settings import KafkaSettings
 from switchboard_testing.builders import channel_snapshot
 from switchboard_testing.kafka import consume_until
+from switchboard_testing.twitter_samples import sample_path
 
-SAMPLE = (
-    Path(__file__).resolve().parents[2]
-    / "shared/twitter-samples/aaa_tweet_create_reply_mention.json"
-)
+SAMPLE = sample_path("aaa_tweet_create_reply_mention.json")
 INGEST = os.environ.get("SB_INGEST_URL", "http://127.0.0.1:8003")
 SECRET = os.environ.get("SB_INGEST_TWITTER_CONSUMER_SECRET", "local-dev-consumer-secret")
 

@@ -26,12 +26,12 @@ from switchboard_platform.settings import KafkaSettings
 from switchboard_testing.builders import channel_snapshot
 from switchboard_testing.kafka import consume_until
 from switchboard_testing.processes import RunningService, free_port, run_once, service_process
+from switchboard_testing.twitter_samples import sample_path
 
 pytestmark = pytest.mark.e2e
 
 SECRET = "e2e-consumer-secret"
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "twitter-samples"
-SAMPLE = SAMPLES / "aaa_tweet_create_reply_mention.json"
+SAMPLE = sample_path("aaa_tweet_create_reply_mention.json")
 ACCOUNT = "2975699229"
 CUSTOMER = "1205290247124217856"
 

@@ -1,5 +1,4 @@
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
 import httpx2
 import pytest
@@ -12,19 +11,11 @@ from switchboard_twitter_sim.client import SimulatorClient
 from switchboard_twitter_sim.settings import SimulatorSettings
 from switchboard_twitter_sim.webhook_receiver import WebhookReceiver
 
-SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "twitter-samples"
 CONSUMER_KEY = "test-consumer-key"
 CONSUMER_SECRET = "test-consumer-secret"
 BEARER = "test-bearer-token"
 # authlib signs only https or loopback URLs; an https base works in process too.
 API = "https://api.twitter.test"
-
-
-@pytest.fixture
-def samples_dir() -> Path:
-    if not SAMPLES.is_dir():
-        pytest.fail(f"Twitter samples not found at {SAMPLES} (shared/ sits beside the repo)")
-    return SAMPLES
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 
 from switchboard_ingest.domain.signature import signature
+from switchboard_testing.twitter_samples import load_sample
 
-SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "twitter-samples"
 SECRET = "bench-consumer-secret"  # noqa: S105 - the benchmark's own throwaway secret
 # Customer-facing deliveries, each made unique (its tweet or DM id), as real traffic is.
 MIX = (
@@ -49,7 +49,7 @@ class Result:
 
 
 def signed_deliveries(count: int) -> list[bytes]:
-    samples = [json.loads((SAMPLES / name).read_text()) for name in MIX]
+    samples = [load_sample(name) for name in MIX]
     bodies = []
     for i in range(count):
         body = json.loads(json.dumps(samples[i % len(samples)]))

@@ -1,4 +1,5 @@
-"""The pytest plugin (entry point `switchboard`): real infrastructure as fixtures.
+"""The pytest plugin (entry point `switchboard`): real infrastructure as fixtures, and the
+Twitter sample deliveries (`samples_dir`, `load_sample`).
 
 Fixtures fail loudly, with the way to start what is missing, when a test needs Kafka or
 PostgreSQL and neither the environment nor Docker provides it.
@@ -7,12 +8,14 @@ PostgreSQL and neither the environment nor Docker provides it.
 import asyncio
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from switchboard_platform.kafka.topics import ensure_topics
-from switchboard_testing import databases, infrastructure
+from switchboard_testing import databases, infrastructure, twitter_samples
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -83,3 +86,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             + ": "
             + ", ".join(unmarked[:20])
         )
+
+
+@pytest.fixture
+def samples_dir() -> Path:
+    """The folder of Twitter sample deliveries (`switchboard_testing.twitter_samples`)."""
+    return twitter_samples.SAMPLES_DIR
+
+
+@pytest.fixture
+def load_sample() -> Callable[[str], Any]:
+    """Loads a Twitter sample delivery by file name, as parsed JSON (a fresh copy each call)."""
+    return twitter_samples.load_sample

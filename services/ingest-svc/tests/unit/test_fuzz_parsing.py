@@ -8,7 +8,6 @@ import json
 import uuid
 from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,10 +23,10 @@ from switchboard_ingest.domain.deliveries import (
     parse_delivery,
 )
 from switchboard_ingest.service_layer.receive_delivery import delivery_records
+from switchboard_testing.twitter_samples import sample_files
 
 pytestmark = pytest.mark.unit
-SAMPLES = Path(__file__).resolve().parents[5] / "shared" / "twitter-samples"
-SAMPLE_BODIES = [json.loads(p.read_text()) for p in sorted(SAMPLES.glob("*.json"))]
+SAMPLE_BODIES = [json.loads(p.read_text()) for p in sample_files()]
 
 # Values that sit on the edges of what the parsers check.
 EDGY = st.sampled_from(

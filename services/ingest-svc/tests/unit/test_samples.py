@@ -1,4 +1,4 @@
-"""Every captured delivery in ../shared/twitter-samples parses into what it should, and
+"""Every sample delivery (switchboard_testing's fixtures/twitter/) parses into what it should, and
 every event it yields is one the topic's contract accepts."""
 
 import uuid

@@ -22,6 +22,7 @@ from switchboard_ingest.bootstrap import create_app
 from switchboard_ingest.domain.signature import signature
 from switchboard_ingest.settings import IngestSettings
 from switchboard_platform.kafka.broker import OutgoingRecord
+from switchboard_testing.twitter_samples import sample_files
 
 pytestmark = pytest.mark.unit
 SECRET = "unit-secret"
@@ -215,10 +216,7 @@ async def test_metrics_count_deliveries_events_and_rejections(
 # Property-based fuzzing of the whole edge: no body ever gets a 500, and a refused body
 # publishes nothing.
 
-SAMPLE_FILES = sorted(
-    (Path(__file__).resolve().parents[5] / "shared" / "twitter-samples").glob("*.json")
-)
-SAMPLE_BYTES = [path.read_bytes() for path in SAMPLE_FILES]
+SAMPLE_BYTES = [path.read_bytes() for path in sample_files()]
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
     lambda inner: (
