@@ -26,9 +26,9 @@ class Inner(RequestModel):
 
 class Body(RequestModel):
     name: str = Field(max_length=5)
-    tags: list[str] = []
+    tags: list[str] = Field(default_factory=list)
     inner: Inner | None = None
-    labels: dict[str, int] = {}
+    labels: dict[str, int] = Field(default_factory=dict)
     id: uuid.UUID | None = None
     at: datetime | None = None
     colour: Colour | None = None

@@ -10,7 +10,10 @@ from switchboard_platform.http.correlation import CorrelationMiddleware
 from switchboard_platform.http.errors import install_error_handlers
 from switchboard_platform.http.health import Check, health_router
 from switchboard_platform.http.metrics_middleware import MetricsMiddleware
-from switchboard_platform.http.requests import refuse_unstorable_parameters
+from switchboard_platform.http.requests import (
+    document_input_errors,
+    refuse_unstorable_parameters,
+)
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -38,6 +41,7 @@ def create_app(
             app, excluded_urls="/livez,/readyz,/metrics", exclude_spans=["receive", "send"]
         )
     install_error_handlers(app)
+    document_input_errors(app)
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(CorrelationMiddleware)
     app.include_router(health_router(checks))

@@ -12,10 +12,12 @@
 
 from typing import Any
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
+
+from switchboard_contracts.errors import ErrorBody
 
 NOT_STORABLE = "text_not_storable"
 _STRICT_TYPES = frozenset({"int", "float", "bool", "str"})
@@ -85,3 +87,44 @@ async def refuse_unstorable_parameters(request: Request) -> None:
     ]
     if found:
         raise RequestValidationError(found)
+
+
+_INPUT_ERRORS = {
+    "400": "The body is not JSON (or not UTF-8)",
+    "422": "The request is not valid (the body says which field)",
+}
+
+
+_ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
+
+
+def document_input_errors(app: FastAPI) -> None:
+    """Every operation that takes input documents what refusing it answers, in the one
+    error shape (FastAPI's own 422 schema is not what the handlers send): 422 for any
+    body or parameter, 400 for a body that cannot be parsed at all."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = generate()
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        if "ErrorBody" not in schemas:  # no route named it: add it and what it refers to
+            shape = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(shape.pop("$defs", {}), ErrorBody=shape)
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                if not (operation.get("parameters") or "requestBody" in operation):
+                    continue
+                for status in ("400", "422") if "requestBody" in operation else ("422",):
+                    given = operation["responses"].get(status, {})
+                    operation["responses"][status] = {
+                        "description": given.get("description", _INPUT_ERRORS[status]),
+                        "content": {"application/json": {"schema": _ERROR_BODY}},
+                    }
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
