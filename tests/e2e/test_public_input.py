@@ -7,6 +7,7 @@ A failure prints schemathesis' own report, with a `curl` that reproduces each ca
 """
 
 import asyncio
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -97,10 +98,12 @@ def test_schemathesis_finds_nothing(
 
 NUL = "a\x00b"
 # The issue's findings (each answered 500 before): NUL in text, and a boolean for a number.
-FINDINGS: list[tuple[str, str, str, dict[str, Any] | None, dict[str, str], str]] = [
+FINDINGS: list[tuple[str, str, str, dict[str, Any] | str | None, dict[str, str], str]] = [
     ("conversation", "POST", "/v1/conversations/{conversation}/notes", {"text": NUL}, {}, "text"),
     ("conversation", "POST", "/v1/conversations/{conversation}/replies", {"text": NUL}, {}, "text"),
     ("conversation", "POST", "/v1/topics", {"name": NUL}, {}, "name"),
+    # A lone surrogate, as JSON escapes it (no client would encode it otherwise).
+    ("conversation", "POST", "/v1/topics", '{"name": "\\ud800 lone"}', {}, "name"),
     ("conversation", "PUT", "/v1/conversations/{conversation}/tags/a%00b", None, {}, "tag"),
     ("conversation", "GET", "/v1/channels/{channel}/conversations", None, {"tag": NUL}, "tag"),
     ("conversation", "GET", "/v1/conversations", None, {"tag": NUL}, "tag"),
@@ -125,12 +128,13 @@ FINDINGS: list[tuple[str, str, str, dict[str, Any] | None, dict[str, str], str]]
 async def test_the_issues_findings_are_422s_naming_the_field(
     system: System,
     prepared: Prepared,
-    finding: tuple[str, str, str, dict[str, Any] | None, dict[str, str], str],
+    finding: tuple[str, str, str, dict[str, Any] | str | None, dict[str, str], str],
 ) -> None:
     service, method, path, body, query, field = finding
     url = getattr(system, service).base_url + path.format(**prepared.ids)
-    headers = {"authorization": prepared.token}
+    headers = {"authorization": prepared.token, "content-type": "application/json"}
+    raw = body if isinstance(body, str) else json.dumps(body) if body is not None else None
     async with httpx.AsyncClient(timeout=30) as client:
-        response = await client.request(method, url, json=body, params=query, headers=headers)
+        response = await client.request(method, url, content=raw, params=query, headers=headers)
     assert response.status_code == 422, response.text
     assert (response.json()["code"], response.json()["field"]) == ("validation_error", field)
