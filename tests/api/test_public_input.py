@@ -113,6 +113,19 @@ def test_booleans_take_no_numbers_or_strings(model: type[BaseModel], loc: tuple[
         assert refusals(model, loc, value) == {"bool_type"}, value
 
 
+def test_every_operation_taking_input_documents_its_refusals_in_the_error_shape() -> None:
+    for service, app in APPS.items():
+        document = app.openapi()
+        assert "HTTPValidationError" not in document["components"]["schemas"], service
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                takes = {"422"} if operation.get("parameters") else set()
+                takes |= {"400", "422"} if "requestBody" in operation else set()
+                for status in takes:
+                    schema = operation["responses"][status]["content"]["application/json"]
+                    assert schema["schema"]["$ref"].endswith("/ErrorBody"), (method, path)
+
+
 def parameters() -> Iterator[Any]:
     """Every documented path and query parameter of every operation (the OpenAPI's table)."""
     for service, app in sorted(APPS.items()):

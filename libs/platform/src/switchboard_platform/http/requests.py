@@ -93,8 +93,6 @@ _INPUT_ERRORS = {
     "400": "The body is not JSON (or not UTF-8)",
     "422": "The request is not valid (the body says which field)",
 }
-
-
 _ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
 
 
