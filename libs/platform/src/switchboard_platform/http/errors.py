@@ -1,6 +1,6 @@
 """Every HTTP error in the one JSON shape of `switchboard_contracts.errors.ErrorBody`."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -43,6 +43,15 @@ def error_response(body: ErrorBody, headers: Mapping[str, str] | None = None) ->
     return JSONResponse(body.model_dump(mode="json"), status_code=body.status, headers=headers)
 
 
+def _printable(text: str) -> str:
+    # A refused field name may itself be unencodable text (a lone surrogate): say it escaped.
+    return text.encode("utf-8", "backslashreplace").decode()
+
+
+def _field(loc: Sequence[int | str]) -> str | None:
+    return _printable(".".join(str(part) for part in loc)) or None
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -51,7 +60,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         details = tuple(
-            ErrorDetail(field=".".join(str(p) for p in err["loc"][1:]) or None, reason=err["msg"])
+            ErrorDetail(field=_field(err["loc"][1:]), reason=_printable(err["msg"]))
             for err in exc.errors()
         )
         return error_response(

@@ -10,15 +10,15 @@ from typing import Annotated, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, StringConstraints
 
-from switchboard_access.entrypoints.http.schemas import Request
 from switchboard_contracts.enums import OrgRole
 from switchboard_platform.auth.signing import TokenSigner
 from switchboard_platform.http.errors import ApiError
+from switchboard_platform.http.requests import RequestModel
 
 ServiceName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,62}$")]
 
 
-class DevTokenIn(Request):
+class DevTokenIn(RequestModel):
     org_id: uuid.UUID
     kind: Literal["user", "service"] = "user"
     user_id: uuid.UUID | None = Field(default=None, description="For a user token: its `sub`")

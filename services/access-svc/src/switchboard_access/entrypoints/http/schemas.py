@@ -3,11 +3,12 @@
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from switchboard_access.domain.permissions import Verdict
 from switchboard_access.domain.roles import Source
 from switchboard_contracts.enums import ChannelAction, ChannelRole, ChannelStatus, OrgRole
+from switchboard_platform.http.requests import RequestModel
 
 Email = Annotated[
     str,
@@ -17,17 +18,13 @@ DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 TeamName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
-class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class NewUser(Request):
+class NewUser(RequestModel):
     email: Email
     display_name: DisplayName
     org_role: OrgRole = OrgRole.AGENT
 
 
-class UserPatch(Request):
+class UserPatch(RequestModel):
     display_name: DisplayName | None = None
     org_role: OrgRole | None = None
     active: bool | None = Field(default=None, description="false deactivates: no access at all")
@@ -42,7 +39,7 @@ class UserOut(BaseModel):
     team_id: uuid.UUID | None
 
 
-class NewTeam(Request):
+class NewTeam(RequestModel):
     name: TeamName
 
 
@@ -52,7 +49,7 @@ class TeamOut(BaseModel):
     member_ids: list[uuid.UUID]
 
 
-class NewMember(Request):
+class NewMember(RequestModel):
     user_id: uuid.UUID
     move: bool = Field(
         default=False,
@@ -66,7 +63,7 @@ class MembershipOut(BaseModel):
     previous_team_id: uuid.UUID | None
 
 
-class RoleIn(Request):
+class RoleIn(RequestModel):
     role: ChannelRole
 
 
@@ -104,7 +101,7 @@ class ChannelOut(BaseModel):
     status: ChannelStatus
 
 
-class CheckIn(Request):
+class CheckIn(RequestModel):
     user_id: uuid.UUID
     channel_id: uuid.UUID
     action: ChannelAction

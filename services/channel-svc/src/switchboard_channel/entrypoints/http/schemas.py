@@ -4,20 +4,17 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from switchboard_contracts.enums import ChannelRole, ChannelStatus
+from switchboard_platform.http.requests import RequestModel
 
 # Characters, not bytes (pydantic counts code points); surrounding blanks are not kept.
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
 Threshold = Annotated[int, Field(gt=0, le=10 * 365 * 24 * 3600)]
 
 
-class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class AutoResolveIn(Request):
+class AutoResolveIn(RequestModel):
     enabled: bool | None = None
     new_after_seconds: Threshold | None = Field(
         default=None, description="Resolve New conversations idle this long (seconds, > 0)"
@@ -27,7 +24,7 @@ class AutoResolveIn(Request):
     )
 
 
-class ChannelPatch(Request):
+class ChannelPatch(RequestModel):
     display_name: DisplayName | None = Field(default=None, description="1 to 255 characters")
     auto_ownership: bool | None = None
     auto_resolve: AutoResolveIn | None = None

@@ -7,13 +7,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from switchboard_contracts.enums import DeliveryState, MessageDirection, MessageKind, QueueStatus
+from switchboard_platform.http.requests import RequestModel
 
 
-class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ReplyIn(Request):
+class ReplyIn(RequestModel):
     text: str = Field(min_length=1, max_length=10_000)
     kind: MessageKind | None = Field(
         default=None, description="Default: the kind of the customer's last message"
@@ -23,19 +20,19 @@ class ReplyIn(Request):
     )
 
 
-class MoveIn(Request):
+class MoveIn(RequestModel):
     status: Literal[QueueStatus.PENDING, QueueStatus.RESOLVED]
 
 
-class OwnerIn(Request):
+class OwnerIn(RequestModel):
     owner_id: uuid.UUID | None = Field(description="A user, or null for nobody")
 
 
-class NoteIn(Request):
+class NoteIn(RequestModel):
     text: str = Field(min_length=1, max_length=10_000)
 
 
-class TopicIn(Request):
+class TopicIn(RequestModel):
     name: str = Field(min_length=1, max_length=100)
 
 
