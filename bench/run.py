@@ -60,7 +60,7 @@ BENCHES = (
         "e2e",
         "bench/end_to_end.py",
         (),
-        ("--rate", "20", "--seconds", "2", "--replies", "3"),
+        ("--rate", "20", "--seconds", "2"),
         4,
     ),
 )
