@@ -1,11 +1,11 @@
 """Conversations, their messages, notes and history in PostgreSQL (inside a unit of work)."""
 
-import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     DateTime,
     and_,
@@ -314,8 +314,9 @@ _HISTORY = text(
 
 
 def _rows(values: Sequence[dict[str, Any]]) -> dict[str, str]:
-    """The `:rows` parameter: the rows as a JSON array (ids and times as text)."""
-    return {"rows": json.dumps(list(values), default=str)}
+    """The `:rows` parameter: the rows as a JSON array (ids and times as text). orjson: the
+    standard encoder was a fifth of the sweep's time (see bench/)."""
+    return {"rows": orjson.dumps(list(values), default=str).decode()}
 
 
 def _rows_of_changes(conversations: Sequence[Conversation]) -> tuple[list[Any], ...]:
