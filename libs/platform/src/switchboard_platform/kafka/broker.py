@@ -18,7 +18,6 @@ from switchboard_platform.kafka.naming import physical_name
 from switchboard_platform.settings import KafkaSettings
 from switchboard_platform.tracing import continued
 
-
 # aiokafka's default batch is 16 KiB: three or four of ingest's records (a raw delivery
 # carries its body), so batches filled at once under load, and every send then waited for
 # room (see `EventPublisher.publish_batch`). Under the broker's default message.max.bytes
