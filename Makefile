@@ -1,6 +1,6 @@
 # The one entry point for people and CI. Every target calls a script in scripts/ or deploy/.
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap up up-detached down demo status logs test test-unit lint fmt docs contracts crds infra infra-down
+.PHONY: help bootstrap up up-detached down demo status logs test test-unit lint fmt docs contracts crds infra infra-down bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ test: ## run every check and test against real Kafka and PostgreSQL (what CI run
 
 test-unit: ## unit tests only: no infrastructure needed
 	@scripts/bootstrap.sh && uv run --frozen pytest -m unit
+
+bench: ## every benchmark beside its ceiling, one table (JSON in .run/bench/); `scripts/bench.sh --smoke` for tiny sizes
+	@scripts/bench.sh
 
 lint: ## ruff, mypy --strict, and the generated documents up to date
 	@scripts/bootstrap.sh && scripts/lint.sh

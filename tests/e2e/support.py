@@ -133,7 +133,8 @@ class Org:
 
 
 # A burst of tweets for conversation-svc alone ----------------------------------------------
-TWEETS = 300  # each a new customer's first tweet: a conversation, two events
+TWEETS = 1500  # each a new customer's first tweet: a conversation, two events; enough that
+# the service (hundreds a second, see bench/) is still at work when it is interrupted
 # Topics and the database server are shared by the session's tests: count only this
 # test's organization.
 OURS_MESSAGES = (

@@ -6,26 +6,24 @@ import asyncio
 import itertools
 import json
 import statistics
-import subprocess
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import UTC, datetime
 
 import httpx
 
 from switchboard_ingest.domain.signature import signature
-from switchboard_testing.twitter_samples import load_sample
+from switchboard_testing.bench import CpuMeter, percentile, wrk_post
+from switchboard_twitter_sim.domain.model import DirectMessage, Tweet, User
+from switchboard_twitter_sim.domain.payloads.events import direct_message_envelope
+from switchboard_twitter_sim.domain.payloads.tweets import tweet_create_envelope, tweet_object
+from switchboard_twitter_sim.domain.text_entities import find_spans
 
+SIGNATURE = "x-twitter-webhooks-signature"
 SECRET = "bench-consumer-secret"  # noqa: S105 - the benchmark's own throwaway secret
-# Customer-facing deliveries, each made unique (its tweet or DM id), as real traffic is.
-MIX = (
-    "aaa_tweet_create_reply_mention.json",
-    "aaa_tweet_create_extended_tweet.json",
-    "aaa_direct_message_with_media.json",
-    "xaa_post_mention_create.json",
-)
+BRAND = User("4100000001", "BenchBrand", "Bench Brand", datetime(2020, 1, 1, tzinfo=UTC))
+LONG = " ".join(["My order has not arrived and the tracking page says nothing at all."] * 3)
 
 
 @dataclass(frozen=True)
@@ -36,6 +34,7 @@ class Result:
     seconds: float
     p50_ms: float
     p99_ms: float
+    client_cpu: float = 0.0  # the load generator's share of one core while measured
 
     @property
     def rate(self) -> float:
@@ -44,23 +43,33 @@ class Result:
     def line(self) -> str:
         return (
             f"{self.name:<38} {self.rate:>8.0f} {self.p50_ms:>8.1f} {self.p99_ms:>8.1f}"
-            f"   {self.accepted} accepted, {self.failed} failed, {self.seconds:.1f} s"
+            f"   {self.accepted} accepted, {self.failed} failed, {self.seconds:.1f} s,"
+            f" client {self.client_cpu:.0%} of a core"
         )
 
 
-def signed_deliveries(count: int) -> list[bytes]:
-    samples = [load_sample(name) for name in MIX]
+def signed_deliveries(count: int, *, first_id: int = 1_900_000_000_000_000_000) -> list[bytes]:
+    """Customer-facing deliveries as the simulator builds them (a mention, a long tweet in
+    compatibility mode, a direct message), each from a new customer with a new id."""
+    now = datetime.now(UTC)
     bodies = []
     for i in range(count):
-        body = json.loads(json.dumps(samples[i % len(samples)]))
-        unique = str(1_900_000_000_000_000_000 + i)
-        if "tweet_create_events" in body:
-            body["tweet_create_events"][0]["id_str"] = unique
-        elif "direct_message_events" in body:
-            body["direct_message_events"][0]["id"] = unique
+        unique = str(first_id + i)
+        customer = User(str(5_000_000_000 + i), f"cust{i}", f"Customer {i}", now)
+        kind = i % 3
+        if kind == 2:  # noqa: PLR2004 - the third kind
+            message = DirectMessage(unique, customer.id, BRAND.id, "Hello, any news?", now, ())
+            envelope = direct_message_envelope(
+                BRAND.id, message, sender=customer, recipient=BRAND, app=None
+            )
         else:
-            body["data"]["payload"]["id"] = unique
-        bodies.append(json.dumps(body).encode())
+            text = f"@{BRAND.screen_name} " + ("where is my parcel?" if kind == 0 else LONG)
+            spans = find_spans(text, lambda name: BRAND if name == BRAND.screen_name else None)
+            tweet = Tweet(unique, customer.id, text, now, spans)
+            envelope = tweet_create_envelope(
+                BRAND.id, tweet_object(tweet, customer, app=None), from_other_user=True
+            )
+        bodies.append(json.dumps(envelope).encode())
     return bodies
 
 
@@ -88,11 +97,19 @@ async def drive(
                 failed += 1
 
     started = time.monotonic()
-    await asyncio.gather(*(worker() for _ in range(args.concurrency)))
+    with CpuMeter() as cpu:
+        await asyncio.gather(*(worker() for _ in range(args.concurrency)))
     seconds = time.monotonic() - started
     ms = sorted(x * 1000 for x in latencies) or [0.0]
-    p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
-    return Result(name, len(latencies), failed, seconds, statistics.median(ms), p99)
+    return Result(
+        name,
+        len(latencies),
+        failed,
+        seconds,
+        statistics.median(ms),
+        percentile(ms, 0.99),
+        cpu.share,
+    )
 
 
 async def httpx_target(name: str, url: str, work: list[bytes], args: argparse.Namespace) -> Result:
@@ -101,65 +118,20 @@ async def httpx_target(name: str, url: str, work: list[bytes], args: argparse.Na
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
 
         async def one(body: bytes) -> bool:
-            headers = {"x-twitter-webhooks-signature": signed[body]}
+            headers = {SIGNATURE: signed[body]}
             response = await client.post(url, content=body, headers=headers)
             return response.status_code == 200  # noqa: PLR2004
 
         return await drive(name, work, one, args)
 
 
-WRK_SCRIPT = """
-local data = dofile(%(data)s)
-local count = 0
-request = function()
-  count = count + 1
-  local i = ((count - 1) %% #data.bodies) + 1
-  return wrk.format("POST", nil, {["content-type"] = "application/json",
-    ["x-twitter-webhooks-signature"] = data.signatures[i]}, data.bodies[i])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %%d %%d %%d %%f %%f\\n", summary.requests,
-    e.status + e.connect + e.read + e.write + e.timeout, summary.duration,
-    latency:percentile(50), latency:percentile(99)))
-end
-"""
-
-
-WARMUP_SECONDS = 2
-
-
 def wrk_target(name: str, url: str, work: list[bytes], args: argparse.Namespace) -> Result:
-    """wrk, one thread, `concurrency` connections, cycling through the deliveries: a short
-    warm-up run, then `seconds` measured. Non-2xx answers count as failed."""
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data.lua"
-        bodies = ",".join(_lua(body) for body in work[args.warmup :])
-        signatures = ",".join(
-            _lua(signature(SECRET, body).encode()) for body in work[args.warmup :]
-        )
-        data.write_text(f"return {{bodies = {{{bodies}}}, signatures = {{{signatures}}}}}\n")
-        line = ""
-        script = Path(tmp) / "bench.lua"
-        script.write_text(WRK_SCRIPT % {"data": _lua(str(data).encode())})
-        for seconds in (WARMUP_SECONDS, args.seconds):
-            command = ["wrk", "-t1", f"-c{args.concurrency}", f"-d{seconds}s"]
-            output = subprocess.run(  # noqa: S603 - wrk with our own script
-                [*command, "-s", str(script), url], capture_output=True, text=True, check=True
-            ).stdout
-            line = next(row for row in output.splitlines() if row.startswith("RESULT"))
-    requests, failed, micros, p50, p99 = (float(x) for x in line.split()[1:])
-    accepted = int(requests - failed)
-    return Result(name, accepted, int(failed), micros / 1e6, p50 / 1000, p99 / 1000)
-
-
-PRINTABLE = range(32, 127)
-
-
-def _lua(raw: bytes) -> str:
-    """A Lua string literal for any bytes."""
-    return (
-        '"'
-        + "".join(chr(b) if b in PRINTABLE and b not in b'"\\' else f"\\{b:03d}" for b in raw)
-        + '"'
+    """wrk cycling through the signed deliveries (after the warm-up ones)."""
+    requests = [
+        (body, {"content-type": "application/json", SIGNATURE: signature(SECRET, body)})
+        for body in work[args.warmup :]
+    ]
+    load = wrk_post(url, requests, concurrency=args.concurrency, seconds=args.seconds)
+    return Result(
+        name, load.ok, load.failed, load.seconds, load.p50_ms, load.p99_ms, load.client_cpu
     )

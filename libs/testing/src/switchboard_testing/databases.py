@@ -10,7 +10,8 @@ from sqlalchemy.exc import ProgrammingError
 
 from switchboard_platform.db.engine import normalise_url as normalise
 
-DROP_ATTEMPTS = 10
+# Autovacuum may be busy on a database a benchmark just filled for many seconds.
+DROP_WITHIN_SECONDS = 120.0
 
 
 def server_version(url: str) -> str:
@@ -31,15 +32,18 @@ def create_database(url: str, prefix: str = "sb_test") -> str:
 
 def drop_database(url: str, database_url: str) -> None:
     name = make_url(database_url).database
-    for attempt in range(DROP_ATTEMPTS):
+    deadline = time.monotonic() + DROP_WITHIN_SECONDS
+    pause = 0.2
+    while True:
         try:
             _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         except ProgrammingError as exc:
             # FORCE may not end a backend of another role: autovacuum, working on the
-            # fresh tables, is one. It finishes in a moment; try again.
-            if not isinstance(exc.orig, InsufficientPrivilege) or attempt == DROP_ATTEMPTS - 1:
+            # fresh tables, is one (for seconds after a bulk load). Wait for it; try again.
+            if not isinstance(exc.orig, InsufficientPrivilege) or time.monotonic() > deadline:
                 raise
-            time.sleep(0.5)
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
         else:
             return
 

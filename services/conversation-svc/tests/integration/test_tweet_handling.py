@@ -19,9 +19,10 @@ from switchboard_conversation import __main__ as cli
 from switchboard_conversation.adapters import tables
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.service_layer.channels import handle_channel_snapshot
-from switchboard_conversation.service_layer.twitter_activity import handle_activity
+from switchboard_conversation.service_layer.twitter_activity import apply_activity, handle_activity
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.migrations import upgrade
+from switchboard_testing import databases
 from switchboard_testing.builders import channel_snapshot
 
 pytestmark = pytest.mark.integration
@@ -139,3 +140,76 @@ async def test_one_account_in_two_organizations_gets_two_conversations(
     async with engine.connect() as connection:
         orgs = (await connection.execute(select(tables.conversations.c.org_id))).scalars().all()
     assert len(set(orgs)) == 2
+
+
+def _batch() -> list[TweetReceived]:
+    """One fetched batch: two tweets of one customer (the second sees the conversation the
+    first started), another customer, and a redelivery with a new event id."""
+    redelivered = tweet("301", "11").model_copy(update={"event_id": uuid.uuid4()})
+    return [tweet("301", "11"), tweet("302", "11"), tweet("303", "12"), redelivered]
+
+
+async def _outcome(engine: AsyncEngine) -> tuple[object, ...]:
+    c, h, o = tables.conversations, tables.history, tables.outbox
+    async with engine.connect() as connection:
+        revisions = (
+            await connection.execute(
+                select(c.c.customer_id, c.c.revision).order_by(c.c.customer_id)
+            )
+        ).all()
+        history = (
+            await connection.execute(
+                select(h.c.type, h.c.revision).order_by(h.c.conversation_id, h.c.revision)
+            )
+        ).all()
+        events = (await connection.execute(select(o.c.event_type).order_by(o.c.id))).scalars()
+        return (
+            [tuple(r) for r in revisions],
+            sorted(tuple(r) for r in history),
+            sorted(events.all()),
+            await count(engine, tables.messages),
+        )
+
+
+async def test_a_batch_with_deferred_writes_stores_what_one_at_a_time_does(
+    engine: AsyncEngine, database_server_url: str
+) -> None:
+    """The inbound consumer's batch writes everything at its commit (`defer_writes`);
+    the stored rows and events are those of handling the messages one at a time."""
+    uow = UnitOfWork(session_factory(engine))
+    await handle_channel_snapshot(uow, channel())
+    async with UnitOfWork(session_factory(engine)) as batch:
+        batch.defer_writes()
+        for event in _batch():
+            await apply_activity(batch, event)
+    batched = await _outcome(engine)
+
+    url = databases.create_database(database_server_url)
+    try:
+        upgrade(Path(cli.__file__).parent / "migrations", url)
+        alone = create_engine(url)
+        await handle_channel_snapshot(UnitOfWork(session_factory(alone)), channel())
+        for event in _batch():
+            await handle_activity(UnitOfWork(session_factory(alone)), event)
+        one_at_a_time = await _outcome(alone)
+        await alone.dispose()
+    finally:
+        databases.drop_database(database_server_url, url)
+    assert batched == one_at_a_time
+    assert batched[0] == [("11", 3), ("12", 2)]
+    assert batched[3] == 3  # messages
+
+
+async def test_a_failing_batch_writes_nothing(engine: AsyncEngine) -> None:
+    await handle_channel_snapshot(UnitOfWork(session_factory(engine)), channel())
+
+    async def failing_batch() -> None:
+        async with UnitOfWork(session_factory(engine)) as batch:
+            batch.defer_writes()
+            await apply_activity(batch, tweet("401", "21"))
+            raise ValueError("no such thing")
+
+    with pytest.raises(ValueError, match="no such thing"):
+        await failing_batch()
+    assert await count(engine, tables.conversations) == 0
+    assert await count(engine, tables.processed_events) == 0

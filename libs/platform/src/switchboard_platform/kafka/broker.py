@@ -18,6 +18,12 @@ from switchboard_platform.kafka.naming import physical_name
 from switchboard_platform.settings import KafkaSettings
 from switchboard_platform.tracing import continued
 
+# aiokafka's default batch is 16 KiB: three or four of ingest's records (a raw delivery
+# carries its body), so batches filled at once under load, and every send then waited for
+# room (see `EventPublisher.publish_batch`). Under the broker's default message.max.bytes
+# (1 MiB and a little): a batch is one message set on the broker.
+MAX_BATCH_BYTES = 1_000_000
+
 
 def build_broker(settings: KafkaSettings, *, client_id: str, traced: bool = False) -> KafkaBroker:
     """`traced`: write and continue the trace context in record headers (see `tracing`)."""
@@ -28,6 +34,7 @@ def build_broker(settings: KafkaSettings, *, client_id: str, traced: bool = Fals
         enable_idempotence=True,
         acks="all",
         request_timeout_ms=15_000,
+        max_batch_size=MAX_BATCH_BYTES,
         logger=logging.getLogger("faststream"),
         log_level=logging.DEBUG,  # "Received"/"Processed" per message: too much at INFO
     )
@@ -53,6 +60,13 @@ class EventPublisher:
     def __init__(self, broker: KafkaBroker, settings: KafkaSettings) -> None:
         self._broker = broker
         self._prefix = settings.topic_prefix
+        # aiokafka wakes every send waiting for room in a full batch at once and the first
+        # to run takes the room: one waiter could lose for seconds while others kept coming
+        # (under load, ingest answered 503 to deliveries whose ack took past its deadline).
+        # Handing records over one publisher at a time, in arrival order (asyncio.Lock is
+        # FIFO), makes the wait fair; it is only held while records are handed over, never
+        # while acks are awaited, and a send that finds room does not wait at all.
+        self._handing_over = asyncio.Lock()
 
     def topic_name(self, topic: Topic) -> str:
         return physical_name(topic, self._prefix)
@@ -74,20 +88,21 @@ class EventPublisher:
         A record's `trace_context` (stored with an outbox row) is the trace it goes on in;
         without one it goes on in the current trace, if any."""
         pending = []
-        for record in records:
-            with continued(record.trace_context):
-                pending.append(
-                    await self._broker.publish(
-                        record.value,
-                        record.topic,
-                        key=record.key.encode(),
-                        headers={
-                            "content-type": "application/json",
-                            "event-type": record.event_type,
-                        },
-                        no_confirm=True,
+        async with self._handing_over:
+            for record in records:
+                with continued(record.trace_context):
+                    pending.append(
+                        await self._broker.publish(
+                            record.value,
+                            record.topic,
+                            key=record.key.encode(),
+                            headers={
+                                "content-type": "application/json",
+                                "event-type": record.event_type,
+                            },
+                            no_confirm=True,
+                        )
                     )
-                )
         await asyncio.gather(*pending)
 
 

@@ -25,6 +25,7 @@ def subscriptions(
     @asynccontextmanager
     async def activity_batch() -> AsyncIterator[Handler]:
         async with context.unit_of_work() as uow:
+            uow.defer_writes()
             yield partial(apply_activity, uow)
 
     async def on_channel(event: Event[Any]) -> None:

@@ -22,7 +22,7 @@ def install(app: FastAPI, context: ChannelContext) -> None:
         )
 
 
-def _context(request: Request) -> ChannelContext:
+async def _context(request: Request) -> ChannelContext:
     context: ChannelContext = request.app.state.channel
     return context
 

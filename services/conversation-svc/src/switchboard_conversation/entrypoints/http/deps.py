@@ -51,7 +51,7 @@ def install(app: FastAPI, context: Context) -> None:
         return answer(503, "unavailable", "Access cannot be checked right now; try again.")
 
 
-def _context(request: Request) -> Context:
+async def _context(request: Request) -> Context:
     context: Context = request.app.state.conversation
     return context
 
