@@ -8,6 +8,7 @@ or point at files it does not have, and code that climbs above the repository ro
 """
 
 import re
+import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,8 +44,10 @@ class Finding:
 
 
 def tracked_files() -> list[str]:
-    listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    git = shutil.which("git")
+    assert git is not None, "git is needed to list the tracked files"
+    listed = subprocess.run(  # noqa: S603 - our own repository
+        [git, "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
     ).stdout.decode()
     return [name for name in listed.split("\0") if name]
 
