@@ -97,6 +97,7 @@ async def test_every_kind_of_change_is_announced_in_order(
         f"/v1/users/{user}", json={"active": False}, headers=tenant.as_admin()
     )
     expected = [
+        ("access.user.changed", "created"),  # the tenant's admin on record
         ("access.user.changed", "created"),
         ("access.team.changed", "created"),
         ("access.team.membership_changed", (None, team)),

@@ -42,6 +42,13 @@ class UserOut(BaseModel):
     team_id: uuid.UUID | None
 
 
+class StandingOut(BaseModel):
+    user_id: uuid.UUID
+    org_role: OrgRole = Field(description="The role on record now (the token's may be older)")
+    active: bool
+    team_id: uuid.UUID | None
+
+
 class NewTeam(Request):
     name: TeamName
 
