@@ -12,8 +12,8 @@ from switchboard_access.entrypoints.http import channels, checks, deps, grants, 
 from switchboard_access.entrypoints.http.dev_issuer import dev_issuer_router
 from switchboard_access.settings import AccessSettings
 from switchboard_platform.auth.http import install_auth
-from switchboard_platform.auth.standing import install_standing
 from switchboard_platform.auth.signing import TokenSigner, generate_signing_key, load_signing_key
+from switchboard_platform.auth.standing import install_standing
 from switchboard_platform.auth.verifier import build_verifier
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.outbox import OutboxRelay

@@ -48,8 +48,11 @@ class Tenant:
         provider vouches for (the only thing such an admin may do); the tenant acts as it."""
         response = await self.client.post(
             "/v1/users",
-            json={"email": f"admin-{uuid.uuid4().hex[:8]}@example.com", "display_name": "Admin",
-                  "org_role": "admin"},
+            json={
+                "email": f"admin-{uuid.uuid4().hex[:8]}@example.com",
+                "display_name": "Admin",
+                "org_role": "admin",
+            },
             headers=self.as_admin(),
         )
         assert response.status_code == 201, response.text

@@ -42,9 +42,7 @@ class FakeAccess:
         self.standings: dict[uuid.UUID, Standing | None] = {}
         self.forgotten: list[uuid.UUID] = []
 
-    async def standing(
-        self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str
-    ) -> Standing | None:
+    async def standing(self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str) -> Standing | None:
         del org_id
         if user_id in self.standings:
             return self.standings[user_id]

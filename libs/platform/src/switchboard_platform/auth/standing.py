@@ -57,9 +57,7 @@ class StandingUnavailableError(ConnectionError):
 
 
 class StandingSource(Protocol):
-    async def standing(
-        self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str
-    ) -> Standing | None:
+    async def standing(self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str) -> Standing | None:
         """The user's standing; None when access-svc does not know the user."""
         ...
 
@@ -70,7 +68,7 @@ class StandingSource(Protocol):
     async def aclose(self) -> None: ...
 
 
-K = TypeVar("K", bound=tuple[uuid.UUID, ...])
+K = TypeVar("K", bound=tuple[object, ...])  # (org id, ...)
 V = TypeVar("V")
 
 
@@ -83,9 +81,7 @@ class TtlCache(Generic[K, V]):
     """Answers of access-svc kept for `ttl_seconds`, keyed by tuples whose first element is
     the organization, so `forget(org_id)` drops one organization's answers."""
 
-    def __init__(
-        self, ttl_seconds: float, *, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, ttl_seconds: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._ttl = ttl_seconds
         self._clock = clock
         self._entries: dict[K, tuple[V, float]] = {}
@@ -123,9 +119,7 @@ class HttpStanding:
             ttl_seconds, clock=clock
         )
 
-    async def standing(
-        self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str
-    ) -> Standing | None:
+    async def standing(self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str) -> Standing | None:
         key = (org_id, user_id)
         if (hit := self._cache.get(key)) is not None:
             return hit.value

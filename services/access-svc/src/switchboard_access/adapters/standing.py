@@ -14,9 +14,7 @@ class DatabaseStanding:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def standing(
-        self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str
-    ) -> Standing | None:
+    async def standing(self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str) -> Standing | None:
         del bearer  # the token was verified; the record decides
         async with self._sessions() as session:
             user = await Users(session).get(org_id, user_id)

@@ -52,9 +52,7 @@ class HttpAccessDirectory:
             self._client, ttl_seconds=standing_ttl_seconds, owns_client=False
         )
 
-    async def standing(
-        self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str
-    ) -> Standing | None:
+    async def standing(self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str) -> Standing | None:
         return await self._standing.standing(org_id, user_id, bearer)
 
     def forget(self, org_id: uuid.UUID) -> None:

@@ -7,13 +7,13 @@ from typing import Any, TypeVar
 from switchboard_channel.adapters.access import AccessUnavailableError
 from switchboard_channel.domain.channel import AutoResolve, Channel, ChannelError
 from switchboard_channel.service_layer.context import ChannelContext
-from switchboard_channel.service_layer.scope import visible_channel
 from switchboard_channel.service_layer.errors import (
     InvalidError,
     UpstreamError,
     admins_only,
 )
 from switchboard_channel.service_layer.published_events import TOPIC, snapshot
+from switchboard_channel.service_layer.scope import visible_channel
 from switchboard_channel.service_layer.unsubscribe import unsubscribe_due
 from switchboard_contracts.enums import ActorKind, ChannelRole
 from switchboard_contracts.envelope import Actor
@@ -71,9 +71,7 @@ async def selector(ctx: ChannelContext, caller: Caller, bearer: str) -> list[Sel
     return [Selectable(c, roles[c.id]) for c in channels if c.id in roles]
 
 
-async def get(
-    ctx: ChannelContext, caller: Caller, channel_id: uuid.UUID
-) -> tuple[Channel, bool]:
+async def get(ctx: ChannelContext, caller: Caller, channel_id: uuid.UUID) -> tuple[Channel, bool]:
     _require_admin(caller)
     async with ctx.unit_of_work() as uow:
         channel = await visible_channel(uow, caller, channel_id)

@@ -20,7 +20,6 @@ from switchboard_channel.adapters.twitter import AccessToken, TwitterError
 from switchboard_channel.adapters.unit_of_work import OAuthState
 from switchboard_channel.domain.channel import Change, Channel
 from switchboard_channel.service_layer.context import ChannelContext
-from switchboard_channel.service_layer.scope import visible_channel
 from switchboard_channel.service_layer.errors import (
     BadRequestError,
     ConflictError,
@@ -29,6 +28,7 @@ from switchboard_channel.service_layer.errors import (
     channel_not_found,
 )
 from switchboard_channel.service_layer.published_events import TOPIC, snapshot
+from switchboard_channel.service_layer.scope import visible_channel
 from switchboard_contracts.enums import ActorKind, ChannelStatus
 from switchboard_contracts.envelope import Actor
 from switchboard_platform.auth.standing import Caller

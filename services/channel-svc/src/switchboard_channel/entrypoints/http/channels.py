@@ -68,9 +68,7 @@ async def callback(
     "grants them (disconnected channels left out there).",
     responses=errors(403, 502, 503),
 )
-async def selector(
-    caller: CurrentCaller, ctx: Context
-) -> list[SelectorItemOut]:
+async def selector(caller: CurrentCaller, ctx: Context) -> list[SelectorItemOut]:
     return [
         SelectorItemOut(
             id=item.channel.id,
@@ -138,9 +136,7 @@ async def start_reauthorize(
     summary="Disconnect the channel: its credentials are deleted (admins)",
     responses=errors(403, 404, 503),
 )
-async def disconnect(
-    channel_id: uuid.UUID, caller: CurrentCaller, ctx: Context
-) -> ChannelOut:
+async def disconnect(channel_id: uuid.UUID, caller: CurrentCaller, ctx: Context) -> ChannelOut:
     return channel_out(await channels.disconnect(ctx, caller, channel_id))
 
 
