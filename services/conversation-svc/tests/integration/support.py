@@ -41,9 +41,7 @@ class FakeAccess:
         # What access-svc holds of a user; a user not in here is an active agent.
         self.standings: dict[uuid.UUID, Standing | None] = {}
 
-    async def standing(
-        self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str
-    ) -> Standing | None:
+    async def standing(self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str) -> Standing | None:
         del org_id, bearer
         return self.standings.get(user_id, Standing(user_id, OrgRole.AGENT, active=True))
 
