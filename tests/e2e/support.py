@@ -46,7 +46,21 @@ class Org:
         self.admin: Headers = {}
 
     async def __aenter__(self) -> Self:
-        self.admin = await self.token(uuid.uuid4(), "admin")
+        # The identity provider's admin may only create the organization's first users:
+        # the admin on record it creates is who acts from then on.
+        founder = await self.token(uuid.uuid4(), "admin")
+        created = await self.access.post(
+            "/v1/users",
+            json={
+                "email": f"admin-{uuid.uuid4().hex[:8]}@example.com",
+                "display_name": "Admin",
+                "org_role": "admin",
+            },
+            headers=founder,
+        )
+        assert created.status_code == 201, created.text
+        self.admin_id = uuid.UUID(created.json()["id"])
+        self.admin = await self.token(self.admin_id, "admin")
         return self
 
     async def __aexit__(self, *_: object) -> None:

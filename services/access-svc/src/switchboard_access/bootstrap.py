@@ -6,12 +6,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from switchboard_access.adapters import tables
+from switchboard_access.adapters.standing import DatabaseStanding
 from switchboard_access.entrypoints.consumers import subscriptions
 from switchboard_access.entrypoints.http import channels, checks, deps, grants, teams, users
 from switchboard_access.entrypoints.http.dev_issuer import dev_issuer_router
 from switchboard_access.settings import AccessSettings
 from switchboard_platform.auth.http import install_auth
 from switchboard_platform.auth.signing import TokenSigner, generate_signing_key, load_signing_key
+from switchboard_platform.auth.standing import install_standing
 from switchboard_platform.auth.verifier import build_verifier
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.outbox import OutboxRelay
@@ -70,6 +72,7 @@ def create_app(settings: AccessSettings | None = None) -> FastAPI:
         checks={"database": database_check(engine), "kafka": broker_check(broker)},
     )
     install_auth(app, verifier)
+    install_standing(app, DatabaseStanding(context.reading_sessions))
     deps.install(app, context)
     for router in (users.router, teams.router, channels.router, grants.router, checks.router):
         app.include_router(router)

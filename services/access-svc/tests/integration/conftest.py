@@ -79,11 +79,16 @@ async def running(
 
 
 @pytest.fixture
-def tenant(running: Running, signer: TokenSigner) -> Tenant:
-    """A new organization with an admin (known only from their token, as on day one)."""
-    return Tenant(running.client, signer, running.app.state.access.unit_of_work)
+async def tenant(running: Running, signer: TokenSigner) -> Tenant:
+    """A new organization with its first admin on record (created by the identity
+    provider's admin, as on day one)."""
+    tenant = Tenant(running.client, signer, running.app.state.access.unit_of_work)
+    await tenant.bootstrap()
+    return tenant
 
 
 @pytest.fixture
-def other_tenant(running: Running, signer: TokenSigner) -> Tenant:
-    return Tenant(running.client, signer, running.app.state.access.unit_of_work)
+async def other_tenant(running: Running, signer: TokenSigner) -> Tenant:
+    tenant = Tenant(running.client, signer, running.app.state.access.unit_of_work)
+    await tenant.bootstrap()
+    return tenant

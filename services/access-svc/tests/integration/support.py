@@ -43,6 +43,21 @@ class Tenant:
         return {"authorization": f"Bearer {token}"}
 
     # setup ----------------------------------------------------------------------------------
+    async def bootstrap(self) -> None:
+        """The organization's first admin on record, created by an admin the identity
+        provider vouches for (the only thing such an admin may do); the tenant acts as it."""
+        response = await self.client.post(
+            "/v1/users",
+            json={
+                "email": f"admin-{uuid.uuid4().hex[:8]}@example.com",
+                "display_name": "Admin",
+                "org_role": "admin",
+            },
+            headers=self.as_admin(),
+        )
+        assert response.status_code == 201, response.text
+        self.admin_id = uuid.UUID(response.json()["id"])
+
     async def user(self, *, role: str = "agent", name: str = "Agent") -> str:
         email = f"{uuid.uuid4().hex[:10]}@example.com"
         response = await self.client.post(

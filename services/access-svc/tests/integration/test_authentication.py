@@ -39,7 +39,7 @@ async def test_every_endpoint_refuses_a_bad_token_with_401(
         if path.startswith("/v1/")
         for method in operations
     ]
-    assert len(endpoints) == 25
+    assert len(endpoints) == 26
     for why, headers in bad_tokens(tenant, signer).items():
         for method, path in endpoints:
             response = await tenant.client.request(method, path, headers=headers, json={})
@@ -48,11 +48,28 @@ async def test_every_endpoint_refuses_a_bad_token_with_401(
             assert response.json()["code"] == "unauthenticated"
 
 
-async def test_the_admin_known_only_from_the_token_can_start_an_organization(
+async def test_an_admin_known_only_from_the_token_may_only_create_the_first_users(
     tenant: Tenant,
 ) -> None:
-    assert (await tenant.client.get("/v1/users", headers=tenant.as_admin())).json() == []
-    await tenant.user()  # the first write creates the organization here
+    """The identity provider's admin, unknown here, bootstraps an organization (its first
+    users) and nothing else; once it has an admin on record, such a token does nothing."""
+    day_one = Tenant(tenant.client, tenant.signer, tenant.unit_of_work)
+    for method, path in (("GET", "/v1/users"), ("POST", "/v1/teams"), ("GET", "/v1/channels")):
+        refused = await day_one.client.request(
+            method, path, json={"name": "Care"}, headers=day_one.as_admin()
+        )
+        assert (refused.status_code, refused.json()["code"]) == (403, "unknown_user"), path
+    await day_one.user(role="agent")  # the first write creates the organization here
+    await day_one.bootstrap()  # its first admin on record: bootstrap is over
+    late = Tenant(tenant.client, tenant.signer, tenant.unit_of_work, id=day_one.id)
+    refused = await late.client.post(
+        "/v1/users",
+        json={"email": "late@example.com", "display_name": "Late"},
+        headers=late.as_admin(),
+    )
+    assert (refused.status_code, refused.json()["code"]) == (403, "unknown_user")
+    # and the admin on record does everything
+    assert (await day_one.client.get("/v1/users", headers=day_one.as_admin())).status_code == 200
 
 
 async def test_a_user_may_check_themself_but_not_others(tenant: Tenant) -> None:

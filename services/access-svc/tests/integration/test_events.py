@@ -20,6 +20,7 @@ from switchboard_access.service_layer.grants import GrantTarget
 from switchboard_contracts.enums import ChannelRole, OrgRole, PrincipalKind
 from switchboard_contracts.topics import ACCESS
 from switchboard_platform.auth.claims import Principal, TokenKind
+from switchboard_platform.auth.standing import Caller, Standing
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.migrations import upgrade
 from switchboard_platform.db.outbox import OutboxRelay
@@ -97,6 +98,7 @@ async def test_every_kind_of_change_is_announced_in_order(
         f"/v1/users/{user}", json={"active": False}, headers=tenant.as_admin()
     )
     expected = [
+        ("access.user.changed", "created"),  # the tenant's admin on record
         ("access.user.changed", "created"),
         ("access.team.changed", "created"),
         ("access.team.membership_changed", (None, team)),
@@ -168,9 +170,11 @@ async def kafka(
 async def committed_changes(engine: AsyncEngine) -> tuple[uuid.UUID, list[str]]:
     """Changes committed through the service layer while no relay runs; their event ids."""
     org = uuid.uuid4()
-    admin = Principal(
-        org_id=org, subject=str(uuid.uuid4()), kind=TokenKind.USER, org_role=OrgRole.ADMIN
+    admin_id = uuid.uuid4()
+    principal = Principal(
+        org_id=org, subject=str(admin_id), kind=TokenKind.USER, org_role=OrgRole.ADMIN
     )
+    admin = Caller(principal, "", Standing(admin_id, OrgRole.ADMIN, active=True))
     sessions = session_factory(engine)
     user = await users.create_user(
         UnitOfWork(sessions),

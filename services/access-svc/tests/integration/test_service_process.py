@@ -49,10 +49,16 @@ async def test_dev_tokens_verify_elsewhere_and_survive_a_restart_only_with_a_set
             headers = {"authorization": f"Bearer {issued.json()['access_token']}"}
             created = await client.post(
                 f"{access.base_url}/v1/users",
-                json={"email": "ana@example.com", "display_name": "Ana"},
+                json={"email": "ana@example.com", "display_name": "Ana", "org_role": "admin"},
                 headers=headers,
             )
             assert created.status_code == 201, created.text
+            # From now on Ana, the admin on record, acts (bootstrap is over).
+            issued = await client.post(
+                f"{access.base_url}/v1/dev/tokens",
+                json={"org_id": str(org), "user_id": created.json()["id"], "org_role": "admin"},
+            )
+            headers = {"authorization": f"Bearer {issued.json()['access_token']}"}
             # Another service verifies the same token against access-svc's JWKS URL.
             verifier = build_verifier(
                 AuthSettings(jwks_url=f"{access.base_url}/.well-known/jwks.json", jwks=None)

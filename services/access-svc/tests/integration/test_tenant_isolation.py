@@ -66,6 +66,7 @@ def bodies(a: dict[str, str]) -> dict[tuple[str, str], Any]:
         ("DELETE", "/v1/channels/{channel_id}/access/all-users"): None,
         ("PUT", "/v1/channels/{channel_id}/access/all-teams"): ROLE,
         ("DELETE", "/v1/channels/{channel_id}/access/all-teams"): None,
+        ("GET", "/v1/me/standing"): None,
         ("POST", "/v1/check"): {
             "action": "read",
             "user_id": a["user_id"],
@@ -75,6 +76,7 @@ def bodies(a: dict[str, str]) -> dict[tuple[str, str], Any]:
 
 
 WITHOUT_IDS = {
+    ("GET", "/v1/me/standing"),
     ("POST", "/v1/users"),
     ("GET", "/v1/users"),
     ("POST", "/v1/teams"),
@@ -163,8 +165,10 @@ async def test_lists_show_nothing_of_another_organization(
 ) -> None:
     a, b = tenant, other_tenant
     await populated(a)
-    for path in ("/v1/users", "/v1/teams", "/v1/channels"):
+    for path in ("/v1/teams", "/v1/channels"):
         assert (await b.client.get(path, headers=b.as_admin())).json() == []
+    users = (await b.client.get("/v1/users", headers=b.as_admin())).json()
+    assert [u["id"] for u in users] == [str(b.admin_id)]
 
 
 async def test_names_and_emails_are_unique_per_organization_only(
@@ -188,14 +192,16 @@ async def test_names_and_emails_are_unique_per_organization_only(
 async def test_a_user_token_of_another_organization_is_404_even_for_the_same_user_id(
     tenant: Tenant, other_tenant: Tenant
 ) -> None:
-    """B's token whose subject is A's user id is still B's: A's user does not exist there."""
+    """B's token whose subject is A's user id is still B's: A's user does not exist there,
+    so the caller is refused as unknown, exactly as with an id that exists nowhere."""
     a, b = tenant, other_tenant
     ids = await populated(a)
-    headers = b.as_user(ids["user_id"])
-    response = await b.client.get(f"/v1/users/{ids['user_id']}/channels", headers=headers)
-    assert response.status_code == 404
-    response = await b.check(ids["user_id"], ids["channel_id"], "read", headers)
-    assert response.status_code == 404
+    for subject in (ids["user_id"], str(uuid.uuid4())):
+        headers = b.as_user(subject)
+        listing = await b.client.get(f"/v1/users/{subject}/channels", headers=headers)
+        check = await b.check(subject, ids["channel_id"], "read", headers)
+        for response in (listing, check):
+            assert (response.status_code, response.json()["code"]) == (403, "unknown_user")
 
 
 async def test_an_agent_of_another_organization_learns_nothing_either(

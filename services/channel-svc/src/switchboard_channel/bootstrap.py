@@ -28,6 +28,7 @@ from switchboard_channel.service_layer.echoes import prune_echoes
 from switchboard_channel.service_layer.unsubscribe import unsubscribe_due
 from switchboard_channel.settings import ChannelSettings
 from switchboard_platform.auth.http import install_auth
+from switchboard_platform.auth.standing import install_standing
 from switchboard_platform.auth.verifier import build_verifier
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.outbox import OutboxRelay
@@ -99,6 +100,7 @@ def create_app(
         checks={"database": database_check(engine), "kafka": broker_check(broker)},
     )
     install_auth(app, verifier)
+    install_standing(app, context.access)
     deps.install(app, context)
     app.include_router(channels.router)
     return app
@@ -136,6 +138,7 @@ def build_context(
         or HttpAccessDirectory(
             settings.access_url,
             client=httpx.AsyncClient(base_url=settings.access_url, timeout=5.0),
+            standing_ttl_seconds=settings.access_cache_seconds,
         ),
         reconciler=reconciler,
         echo_retention=timedelta(seconds=settings.echo_retention_seconds),

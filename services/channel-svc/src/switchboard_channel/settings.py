@@ -29,7 +29,15 @@ class ChannelSettings(ServiceSettings):
         description="Where browsers reach this service: the OAuth callback is built on it",
     )
     access_url: str = Field(
-        default="http://127.0.0.1:8001", description="access-svc's API (the channel selector)"
+        default="http://127.0.0.1:8001",
+        description="access-svc's API (callers' standing, the channel selector)",
+    )
+    access_cache_seconds: float = Field(
+        default=0.5,
+        ge=0,
+        lt=1,
+        description="How long a caller's standing is reused; under a second so a deactivation "
+        "or demotion takes effect within one",
     )
     # Twitter: the API, and the web host of the authorize page (the same for the simulator).
     twitter_api_url: str = LOCAL_TWITTER

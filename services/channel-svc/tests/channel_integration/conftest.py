@@ -34,6 +34,7 @@ from switchboard_contracts.envelope import Actor, Subject, utc_now
 from switchboard_contracts.events.replies import ReplyRequested, ReplyRequestedPayload
 from switchboard_platform.auth.claims import Principal, TokenKind
 from switchboard_platform.auth.settings import AuthSettings
+from switchboard_platform.auth.standing import Caller, Standing
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.migrations import upgrade
 from switchboard_platform.kafka.broker import EventPublisher, build_broker
@@ -217,9 +218,11 @@ def context(
 async def brand(engine: AsyncEngine, database_url: str, keys: list[str], sim: Sim) -> Brand:
     ctx = context(engine, database_url, keys[:1], sim)
     org_id = uuid.uuid4()
-    admin = Principal(
-        org_id=org_id, subject=str(uuid.uuid4()), kind=TokenKind.USER, org_role=OrgRole.ADMIN
+    admin_id = uuid.uuid4()
+    principal = Principal(
+        org_id=org_id, subject=str(admin_id), kind=TokenKind.USER, org_role=OrgRole.ADMIN
     )
+    admin = Caller(principal, "", Standing(admin_id, OrgRole.ADMIN, active=True))
     account = await sim.client.create_user("brand_out")
     customer = await sim.client.create_user("customer_out")
     started = await connecting.start(ctx, admin)

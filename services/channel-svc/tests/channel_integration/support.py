@@ -1,5 +1,7 @@
 """Shared by channel-svc's tests: an organization's tokens, a fake access-svc."""
 
+import base64
+import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -7,6 +9,7 @@ from typing import Any
 from switchboard_channel.adapters.access import AccessibleChannel
 from switchboard_contracts.enums import ChannelRole, OrgRole
 from switchboard_platform.auth.signing import TokenSigner, generate_signing_key
+from switchboard_platform.auth.standing import Standing
 
 ISSUER = "https://id.switchboard.test"
 AUDIENCE = "switchboard"
@@ -35,6 +38,19 @@ class FakeAccess:
         self.grants: dict[uuid.UUID, dict[uuid.UUID, ChannelRole]] = {}
         self.tokens: list[str] = []
         self.closed = False
+        # What access-svc holds of a user; a user not in here stands as the token says.
+        self.standings: dict[uuid.UUID, Standing | None] = {}
+        self.forgotten: list[uuid.UUID] = []
+
+    async def standing(self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str) -> Standing | None:
+        del org_id
+        if user_id in self.standings:
+            return self.standings[user_id]
+        claims = json.loads(base64.urlsafe_b64decode(bearer.split(".")[1] + "=="))
+        return Standing(user_id, OrgRole(claims["org_role"]), active=True)
+
+    def forget(self, org_id: uuid.UUID) -> None:
+        self.forgotten.append(org_id)
 
     async def channels_of(self, user_id: uuid.UUID, bearer: str) -> list[AccessibleChannel]:
         self.tokens.append(bearer)

@@ -20,6 +20,7 @@ from switchboard_conversation.service_layer.sweeper import Sweeper
 from switchboard_conversation.settings import ConversationSettings
 from switchboard_platform.auth.http import install_auth
 from switchboard_platform.auth.service_tokens import ServiceTokens
+from switchboard_platform.auth.standing import install_standing
 from switchboard_platform.auth.verifier import build_verifier
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.outbox import OutboxRelay
@@ -91,6 +92,7 @@ def create_app(
         checks={"database": database_check(engine), "kafka": broker_check(broker)},
     )
     install_auth(app, verifier)
+    install_standing(app, context.access)
     deps.install(app, context)
     for router in (queues.router, conversations.router, admin.router):
         app.include_router(router)

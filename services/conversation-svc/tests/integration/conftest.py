@@ -121,6 +121,16 @@ async def stack(
             httpx.AsyncClient(transport=transport, base_url="http://access") as access_client,
         ):
             await broker.start()
+            org = uuid.uuid4()
+            # The organization's first admin on record, created by the identity provider's
+            # admin (the only thing such an admin may do): the tests act as it.
+            first = signer.user_token(org_id=org, user_id=uuid.uuid4(), org_role=OrgRole.ADMIN)
+            created = await access_client.post(
+                "/v1/users",
+                json={"email": "admin@example.com", "display_name": "Admin", "org_role": "admin"},
+                headers={"authorization": f"Bearer {first}"},
+            )
+            assert created.status_code == 201, created.text
             try:
                 yield Stack(
                     conversation=client,
@@ -130,8 +140,8 @@ async def stack(
                     signer=signer,
                     publisher=EventPublisher(broker, kafka),
                     kafka=kafka,
-                    org=uuid.uuid4(),
-                    admin=uuid.uuid4(),
+                    org=org,
+                    admin=uuid.UUID(created.json()["id"]),
                 )
             finally:
                 await broker.stop()

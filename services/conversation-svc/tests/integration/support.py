@@ -5,9 +5,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from switchboard_contracts.enums import ChannelAction, ChannelRole
+from switchboard_contracts.enums import ChannelAction, ChannelRole, OrgRole
 from switchboard_conversation import __main__ as cli
 from switchboard_conversation.adapters.access import UNKNOWN, Decision
+from switchboard_platform.auth.standing import Standing
 
 MIGRATIONS = Path(cli.__file__).parent / "migrations"
 ROLE_RANK = {ChannelRole.VIEWER: 1, ChannelRole.CONTRIBUTOR: 2, ChannelRole.SUPERVISOR: 3}
@@ -37,6 +38,12 @@ class FakeAccess:
         self.roles: dict[tuple[uuid.UUID, uuid.UUID], ChannelRole] = {}
         self.forgotten: list[uuid.UUID] = []
         self.calls = 0
+        # What access-svc holds of a user; a user not in here is an active agent.
+        self.standings: dict[uuid.UUID, Standing | None] = {}
+
+    async def standing(self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str) -> Standing | None:
+        del org_id, bearer
+        return self.standings.get(user_id, Standing(user_id, OrgRole.AGENT, active=True))
 
     async def check(
         self,

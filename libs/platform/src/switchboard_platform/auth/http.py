@@ -19,7 +19,7 @@ from switchboard_platform.logs import get_logger
 
 log = get_logger(__name__)
 
-_bearer = HTTPBearer(
+bearer_scheme = HTTPBearer(
     auto_error=False,
     scheme_name="bearer",
     bearerFormat="JWT",
@@ -40,7 +40,7 @@ def _verifier(request: Request) -> TokenVerifier:
 
 async def current_principal(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(

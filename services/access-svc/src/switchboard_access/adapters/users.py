@@ -34,6 +34,14 @@ class Users:
         )
         return [_user(row) for row in rows]
 
+    async def has_active_admin(self, org_id: uuid.UUID) -> bool:
+        found = await self._session.scalar(
+            select(_u.id)
+            .where(_u.org_id == org_id, _u.org_role == OrgRole.ADMIN.value, _u.active)
+            .limit(1)
+        )
+        return found is not None
+
     async def add(self, user: User) -> bool:
         """Insert; False when the id or the email (in any case) is taken."""
         statement = (

@@ -7,7 +7,7 @@ from switchboard_access.domain.model import Channel
 from switchboard_access.service_layer.authorization import require_admin
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.events.channels import ChannelSnapshot
-from switchboard_platform.auth.claims import Principal
+from switchboard_platform.auth.standing import Caller
 from switchboard_platform.kafka.consumer import PermanentError
 
 
@@ -35,7 +35,7 @@ async def handle_channel_snapshot(uow: UnitOfWork, event: Event[Any]) -> None:
         await uow.channels.save_if_newer(channel, snapshot.updated_at)
 
 
-async def list_channels(uow: UnitOfWork, principal: Principal) -> list[Channel]:
+async def list_channels(uow: UnitOfWork, caller: Caller) -> list[Channel]:
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller)
         return await uow.channels.in_org(ctx.org_id)

@@ -5,13 +5,14 @@ import uuid
 from dataclasses import dataclass
 
 from switchboard_access.adapters.unit_of_work import UnitOfWork
-from switchboard_access.domain.model import Channel
+from switchboard_access.domain.model import Channel, User
 from switchboard_access.domain.permissions import Decision, decide
 from switchboard_access.domain.roles import ChannelGrants, EffectiveRole, effective_role
 from switchboard_access.service_layer.authorization import require_self_service_or_admin
 from switchboard_access.service_layer.errors import not_found
 from switchboard_contracts.enums import ChannelAction
 from switchboard_platform.auth.claims import Principal
+from switchboard_platform.auth.standing import Caller
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class AccessibleChannel:
 
 async def check(
     uow: UnitOfWork,
-    principal: Principal,
+    caller: Caller,
     *,
     user_id: uuid.UUID,
     channel_id: uuid.UUID,
@@ -30,8 +31,8 @@ async def check(
 ) -> Decision:
     """Unknown (or foreign) channel or user: 404. Otherwise a decision, allowed or not."""
     async with uow:
-        await require_self_service_or_admin(uow, principal, user_id)
-        inputs = await uow.access.check_inputs(principal.org_id, user_id, channel_id)
+        await require_self_service_or_admin(uow, caller, user_id)
+        inputs = await uow.access.check_inputs(caller.org_id, user_id, channel_id)
     if not inputs.channel_known:
         raise not_found("channel", "channel_id")
     if inputs.member is None:
@@ -40,20 +41,32 @@ async def check(
 
 
 async def channels_of_user(
-    uow: UnitOfWork, principal: Principal, user_id: uuid.UUID
+    uow: UnitOfWork, caller: Caller, user_id: uuid.UUID
 ) -> list[AccessibleChannel]:
     """The channel selector: every channel the user has a role on, with that role."""
     async with uow:
-        await require_self_service_or_admin(uow, principal, user_id)
-        user = await uow.users.get(principal.org_id, user_id)
+        await require_self_service_or_admin(uow, caller, user_id)
+        user = await uow.users.get(caller.org_id, user_id)
         if user is None:
             raise not_found("user", "user_id")
         member = user.as_member()
-        channels = await uow.channels.in_org(principal.org_id)
-        grants = await uow.access.grants_for(principal.org_id, member)
+        channels = await uow.channels.in_org(caller.org_id)
+        grants = await uow.access.grants_for(caller.org_id, member)
     found = []
     for channel in channels:
         effective = effective_role(member, grants.get(channel.id, ChannelGrants()))
         if channel.in_selector and effective.has_access:
             found.append(AccessibleChannel(channel, effective))
     return found
+
+
+async def own_standing(uow: UnitOfWork, principal: Principal) -> User:
+    """The caller's own record (what other services ask before every request). Any
+    verified user token may read its own, deactivated or not: that is how the others learn
+    it is deactivated."""
+    user_id = principal.user_id
+    async with uow:
+        user = None if user_id is None else await uow.users.get(principal.org_id, user_id)
+    if user is None:
+        raise not_found("user", "sub")
+    return user

@@ -13,7 +13,7 @@ from switchboard_access.service_layer.authorization import require_admin
 from switchboard_access.service_layer.context import ChangeContext
 from switchboard_access.service_layer.errors import not_found
 from switchboard_contracts.enums import ChannelRole, PrincipalKind
-from switchboard_platform.auth.claims import Principal
+from switchboard_platform.auth.standing import Caller
 
 
 @dataclass(frozen=True)
@@ -30,13 +30,13 @@ class GrantTarget:
 
 async def set_grant(
     uow: UnitOfWork,
-    principal: Principal,
+    caller: Caller,
     channel_id: uuid.UUID,
     target: GrantTarget,
     role: ChannelRole,
 ) -> GrantChange:
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller)
         key = await _resolve(uow, ctx, channel_id, target)
         previous = await uow.grants.role(key)
         change = GrantChange(key, role, previous)
@@ -47,10 +47,10 @@ async def set_grant(
 
 
 async def remove_grant(
-    uow: UnitOfWork, principal: Principal, channel_id: uuid.UUID, target: GrantTarget
+    uow: UnitOfWork, caller: Caller, channel_id: uuid.UUID, target: GrantTarget
 ) -> None:
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller)
         key = await _resolve(uow, ctx, channel_id, target)
         previous = await uow.grants.role(key)
         if previous is None:
@@ -65,10 +65,10 @@ async def remove_grant(
 
 
 async def channel_access(
-    uow: UnitOfWork, principal: Principal, channel_id: uuid.UUID
+    uow: UnitOfWork, caller: Caller, channel_id: uuid.UUID
 ) -> ChannelAccessRows:
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller)
         if await uow.channels.get(ctx.org_id, channel_id) is None:
             raise not_found("channel", "channel_id")
         return await uow.access.channel_access(ctx.org_id, channel_id)

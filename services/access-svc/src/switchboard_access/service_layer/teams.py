@@ -16,7 +16,7 @@ from switchboard_access.service_layer import published_events as events
 from switchboard_access.service_layer.authorization import require_admin
 from switchboard_access.service_layer.context import ChangeContext
 from switchboard_access.service_layer.errors import ConflictError, not_found
-from switchboard_platform.auth.claims import Principal
+from switchboard_platform.auth.standing import Caller
 
 NAME_TAKEN = "A team with this name already exists in the organization."
 
@@ -35,9 +35,9 @@ class Membership:
     previous_team_id: uuid.UUID | None
 
 
-async def create_team(uow: UnitOfWork, principal: Principal, *, name: str) -> TeamWithMembers:
+async def create_team(uow: UnitOfWork, caller: Caller, *, name: str) -> TeamWithMembers:
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller)
         await uow.ensure_organization(ctx.org_id)
         team = Team(id=uuid.uuid4(), org_id=ctx.org_id, name=name)
         if not await uow.teams.add(team):
@@ -47,10 +47,10 @@ async def create_team(uow: UnitOfWork, principal: Principal, *, name: str) -> Te
 
 
 async def rename_team(
-    uow: UnitOfWork, principal: Principal, team_id: uuid.UUID, *, name: str
+    uow: UnitOfWork, caller: Caller, team_id: uuid.UUID, *, name: str
 ) -> TeamWithMembers:
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller)
         team = await _team(uow, ctx, team_id)
         if name != team.name:
             if await uow.teams.name_taken(ctx.org_id, name, other_than=team.id):
@@ -62,10 +62,10 @@ async def rename_team(
         return TeamWithMembers(team, members[team.id])
 
 
-async def delete_team(uow: UnitOfWork, principal: Principal, team_id: uuid.UUID) -> None:
+async def delete_team(uow: UnitOfWork, caller: Caller, team_id: uuid.UUID) -> None:
     """Its members leave it and its grants go, each announced, then the team is deleted."""
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller)
         team = await _team(uow, ctx, team_id, for_update=True)
         for user_id in (await uow.teams.members(ctx.org_id, [team.id]))[team.id]:
             await _leave(uow, ctx, user_id, team.id)
@@ -76,27 +76,27 @@ async def delete_team(uow: UnitOfWork, principal: Principal, team_id: uuid.UUID)
         await uow.publish(events.team_changed(ctx, team, "deleted"))
 
 
-async def get_team(uow: UnitOfWork, principal: Principal, team_id: uuid.UUID) -> TeamWithMembers:
+async def get_team(uow: UnitOfWork, caller: Caller, team_id: uuid.UUID) -> TeamWithMembers:
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller)
         team = await _team(uow, ctx, team_id)
         members = await uow.teams.members(ctx.org_id, [team.id])
         return TeamWithMembers(team, members[team.id])
 
 
-async def list_teams(uow: UnitOfWork, principal: Principal) -> list[TeamWithMembers]:
+async def list_teams(uow: UnitOfWork, caller: Caller) -> list[TeamWithMembers]:
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller)
         teams = await uow.teams.in_org(ctx.org_id)
         members = await uow.teams.members(ctx.org_id, [team.id for team in teams])
         return [TeamWithMembers(team, members[team.id]) for team in teams]
 
 
 async def add_member(
-    uow: UnitOfWork, principal: Principal, team_id: uuid.UUID, user_id: uuid.UUID, *, move: bool
+    uow: UnitOfWork, caller: Caller, team_id: uuid.UUID, user_id: uuid.UUID, *, move: bool
 ) -> Membership:
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller)
         team = await _team(uow, ctx, team_id, for_update=True)
         user = await uow.users.get(ctx.org_id, user_id, for_update=True)
         if user is None:
@@ -121,10 +121,10 @@ async def add_member(
 
 
 async def remove_member(
-    uow: UnitOfWork, principal: Principal, team_id: uuid.UUID, user_id: uuid.UUID
+    uow: UnitOfWork, caller: Caller, team_id: uuid.UUID, user_id: uuid.UUID
 ) -> None:
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller)
         team = await _team(uow, ctx, team_id, for_update=True)
         user = await uow.users.get(ctx.org_id, user_id, for_update=True)
         if user is None or user.team_id != team.id:

@@ -10,7 +10,7 @@ from switchboard_access.service_layer import published_events as events
 from switchboard_access.service_layer.authorization import require_admin
 from switchboard_access.service_layer.errors import ConflictError, not_found
 from switchboard_contracts.enums import OrgRole
-from switchboard_platform.auth.claims import Principal
+from switchboard_platform.auth.standing import Caller
 
 
 @dataclass(frozen=True)
@@ -21,10 +21,10 @@ class UserChanges:
 
 
 async def create_user(
-    uow: UnitOfWork, principal: Principal, *, email: str, display_name: str, org_role: OrgRole
+    uow: UnitOfWork, caller: Caller, *, email: str, display_name: str, org_role: OrgRole
 ) -> User:
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller, bootstrap=True)
         await uow.ensure_organization(ctx.org_id)
         user = User(
             id=uuid.uuid4(),
@@ -45,10 +45,10 @@ async def create_user(
 
 
 async def update_user(
-    uow: UnitOfWork, principal: Principal, user_id: uuid.UUID, changes: UserChanges
+    uow: UnitOfWork, caller: Caller, user_id: uuid.UUID, changes: UserChanges
 ) -> User:
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller)
         before = await uow.users.get(ctx.org_id, user_id, for_update=True)
         if before is None:
             raise not_found("user", "user_id")
@@ -69,16 +69,16 @@ async def update_user(
         return after
 
 
-async def get_user(uow: UnitOfWork, principal: Principal, user_id: uuid.UUID) -> User:
+async def get_user(uow: UnitOfWork, caller: Caller, user_id: uuid.UUID) -> User:
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller)
         user = await uow.users.get(ctx.org_id, user_id)
         if user is None:
             raise not_found("user", "user_id")
         return user
 
 
-async def list_users(uow: UnitOfWork, principal: Principal) -> list[User]:
+async def list_users(uow: UnitOfWork, caller: Caller) -> list[User]:
     async with uow:
-        ctx = await require_admin(uow, principal)
+        ctx = await require_admin(uow, caller)
         return await uow.users.in_org(ctx.org_id)

@@ -1,6 +1,8 @@
-"""access-svc as channel-svc needs it: which channels a user may access (the selector),
-and a channel's grants for the admin's channel detail. The caller's own bearer token is
-forwarded, so access-svc applies its own rules to the same identity."""
+"""access-svc as channel-svc needs it: the caller's current standing (before every
+request, cached under a second: `switchboard_platform.auth.standing`), which channels a
+user may access (the selector), and a channel's grants for the admin's channel detail.
+The caller's own bearer token is forwarded, so access-svc applies its own rules to the
+same identity."""
 
 import uuid
 from dataclasses import dataclass
@@ -9,6 +11,12 @@ from typing import Any, Protocol
 import httpx
 
 from switchboard_contracts.enums import ChannelRole
+from switchboard_platform.auth.standing import (
+    DEFAULT_TTL_SECONDS,
+    HttpStanding,
+    Standing,
+    StandingSource,
+)
 
 HTTP_OK = 200
 
@@ -23,7 +31,7 @@ class AccessibleChannel:
     role: ChannelRole
 
 
-class AccessDirectory(Protocol):
+class AccessDirectory(StandingSource, Protocol):
     async def channels_of(self, user_id: uuid.UUID, bearer: str) -> list[AccessibleChannel]: ...
 
     async def channel_access(self, channel_id: uuid.UUID, bearer: str) -> dict[str, Any] | None: ...
@@ -32,8 +40,23 @@ class AccessDirectory(Protocol):
 
 
 class HttpAccessDirectory:
-    def __init__(self, base_url: str, *, client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        client: httpx.AsyncClient | None = None,
+        standing_ttl_seconds: float = DEFAULT_TTL_SECONDS,
+    ) -> None:
         self._client = client or httpx.AsyncClient(base_url=base_url, timeout=5.0)
+        self._standing = HttpStanding(
+            self._client, ttl_seconds=standing_ttl_seconds, owns_client=False
+        )
+
+    async def standing(self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str) -> Standing | None:
+        return await self._standing.standing(org_id, user_id, bearer)
+
+    def forget(self, org_id: uuid.UUID) -> None:
+        self._standing.forget(org_id)
 
     async def channels_of(self, user_id: uuid.UUID, bearer: str) -> list[AccessibleChannel]:
         try:

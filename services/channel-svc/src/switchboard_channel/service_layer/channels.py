@@ -11,13 +11,13 @@ from switchboard_channel.service_layer.errors import (
     InvalidError,
     UpstreamError,
     admins_only,
-    channel_not_found,
 )
 from switchboard_channel.service_layer.published_events import TOPIC, snapshot
+from switchboard_channel.service_layer.scope import visible_channel
 from switchboard_channel.service_layer.unsubscribe import unsubscribe_due
 from switchboard_contracts.enums import ActorKind, ChannelRole
 from switchboard_contracts.envelope import Actor
-from switchboard_platform.auth.claims import Principal
+from switchboard_platform.auth.standing import Caller
 from switchboard_platform.logs import get_logger
 
 log = get_logger(__name__)
@@ -42,27 +42,27 @@ class Selectable:
     role: ChannelRole
 
 
-def _require_admin(principal: Principal) -> None:
-    if not principal.is_admin:
+def _require_admin(caller: Caller) -> None:
+    if not caller.is_admin:
         raise admins_only()
 
 
-def _actor(principal: Principal) -> Actor:
-    kind = ActorKind.SERVICE if principal.is_service else ActorKind.USER
-    return Actor(kind=kind, id=principal.subject)
+def _actor(caller: Caller) -> Actor:
+    kind = ActorKind.SERVICE if caller.is_service else ActorKind.USER
+    return Actor(kind=kind, id=caller.subject)
 
 
-async def selector(ctx: ChannelContext, principal: Principal, bearer: str) -> list[Selectable]:
+async def selector(ctx: ChannelContext, caller: Caller, bearer: str) -> list[Selectable]:
     """The channels the caller can access: all of the organization for an admin (as
     Supervisor), otherwise what access-svc says for this user."""
     async with ctx.unit_of_work() as uow:
-        channels = await uow.channels_in_org(principal.org_id)
-    if principal.is_admin:
+        channels = await uow.channels_in_org(caller.org_id)
+    if caller.is_admin:
         return [Selectable(channel, ChannelRole.SUPERVISOR) for channel in channels]
-    if principal.user_id is None:
+    if caller.user_id is None:
         return []
     try:
-        accessible = await ctx.access.channels_of(principal.user_id, bearer)
+        accessible = await ctx.access.channels_of(caller.user_id, bearer)
     except AccessUnavailableError as exc:
         raise UpstreamError(
             "access_unavailable", "Channel access cannot be checked right now."
@@ -71,14 +71,10 @@ async def selector(ctx: ChannelContext, principal: Principal, bearer: str) -> li
     return [Selectable(c, roles[c.id]) for c in channels if c.id in roles]
 
 
-async def get(
-    ctx: ChannelContext, principal: Principal, channel_id: uuid.UUID
-) -> tuple[Channel, bool]:
-    _require_admin(principal)
+async def get(ctx: ChannelContext, caller: Caller, channel_id: uuid.UUID) -> tuple[Channel, bool]:
+    _require_admin(caller)
     async with ctx.unit_of_work() as uow:
-        channel = await uow.channel(principal.org_id, channel_id)
-        if channel is None:
-            raise channel_not_found()
+        channel = await visible_channel(uow, caller, channel_id)
         return channel, await uow.webhook_subscribed(channel_id)
 
 
@@ -89,13 +85,11 @@ async def access_of(
 
 
 async def update(
-    ctx: ChannelContext, principal: Principal, channel_id: uuid.UUID, change: SettingsChange
+    ctx: ChannelContext, caller: Caller, channel_id: uuid.UUID, change: SettingsChange
 ) -> Channel:
-    _require_admin(principal)
+    _require_admin(caller)
     async with ctx.unit_of_work() as uow:
-        channel = await uow.channel(principal.org_id, channel_id)
-        if channel is None:
-            raise channel_not_found()
+        channel = await visible_channel(uow, caller, channel_id)
         current = channel.settings
         wanted = replace(
             current,
@@ -121,22 +115,20 @@ async def update(
         await uow.publish(
             TOPIC,
             snapshot(
-                changed, "settings_changed", actor=_actor(principal), correlation_id=uuid.uuid4()
+                changed, "settings_changed", actor=_actor(caller), correlation_id=uuid.uuid4()
             ),
             key=str(changed.id),
         )
         return changed
 
 
-async def disconnect(ctx: ChannelContext, principal: Principal, channel_id: uuid.UUID) -> Channel:
+async def disconnect(ctx: ChannelContext, caller: Caller, channel_id: uuid.UUID) -> Channel:
     """Stop using the account: credentials are deleted (re-authorize to connect again), and
     its webhook subscription is removed unless another organization still has it connected:
     the intent is recorded in this transaction and performed after it (`unsubscribe`)."""
-    _require_admin(principal)
+    _require_admin(caller)
     async with ctx.unit_of_work() as uow:
-        channel = await uow.channel(principal.org_id, channel_id)
-        if channel is None:
-            raise channel_not_found()
+        channel = await visible_channel(uow, caller, channel_id)
         changed = channel.disconnect(at=ctx.clock())
         if changed is None:
             return channel
@@ -145,7 +137,7 @@ async def disconnect(ctx: ChannelContext, principal: Principal, channel_id: uuid
             await uow.request_unsubscription(changed.twitter_account_id, changed.updated_at)
         await uow.publish(
             TOPIC,
-            snapshot(changed, "disconnected", actor=_actor(principal), correlation_id=uuid.uuid4()),
+            snapshot(changed, "disconnected", actor=_actor(caller), correlation_id=uuid.uuid4()),
             key=str(changed.id),
         )
     try:  # at once; what fails here is retried by the Unsubscriber

@@ -28,9 +28,10 @@ from switchboard_channel.service_layer.errors import (
     channel_not_found,
 )
 from switchboard_channel.service_layer.published_events import TOPIC, snapshot
+from switchboard_channel.service_layer.scope import visible_channel
 from switchboard_contracts.enums import ActorKind, ChannelStatus
 from switchboard_contracts.envelope import Actor
-from switchboard_platform.auth.claims import Principal
+from switchboard_platform.auth.standing import Caller
 from switchboard_platform.logs import get_logger
 
 log = get_logger(__name__)
@@ -51,14 +52,13 @@ class Connected:
 
 
 async def start(
-    ctx: ChannelContext, principal: Principal, *, channel_id: uuid.UUID | None = None
+    ctx: ChannelContext, caller: Caller, *, channel_id: uuid.UUID | None = None
 ) -> Authorization:
-    if not principal.is_admin or principal.user_id is None:
+    if not caller.is_admin or caller.user_id is None:
         raise admins_only()
     if channel_id is not None:
         async with ctx.unit_of_work() as uow:
-            if await uow.channel(principal.org_id, channel_id) is None:
-                raise channel_not_found()
+            await visible_channel(uow, caller, channel_id)
     state = secrets.token_urlsafe(32)
     callback = f"{ctx.public_url.rstrip('/')}{CALLBACK_PATH}?{urlencode({'state': state})}"
     try:
@@ -75,8 +75,8 @@ async def start(
         await uow.add_oauth_state(
             OAuthState(
                 state=state,
-                org_id=principal.org_id,
-                user_id=principal.user_id,
+                org_id=caller.org_id,
+                user_id=caller.user_id,
                 channel_id=channel_id,
                 request_token=request_token.token,
                 request_token_secret_encrypted=ctx.cipher.encrypt_text(request_token.token_secret),

@@ -1,10 +1,12 @@
-"""access-svc's check API, as conversation-svc asks it before every agent action.
+"""access-svc as conversation-svc asks it: the caller's standing before every request
+(`switchboard_platform.auth.standing`), and the check API before every agent action.
 
 The caller's own bearer token is forwarded when there is one (the user asks about
 themself); otherwise (assigning another agent, the access.v1 consumer) a service token
 of the organization is used. Answers are cached for `ttl_seconds` (well under a second,
-so a revoked grant takes effect within one), and an organization's answers are dropped
-as soon as an access.v1 event of that organization arrives.
+so a revoked grant, a deactivation or a demotion takes effect within one), and an
+organization's answers, standing included, are dropped as soon as an access.v1 event of
+that organization arrives.
 """
 
 import time
@@ -17,6 +19,7 @@ import httpx
 
 from switchboard_contracts.enums import ChannelAction, ChannelRole
 from switchboard_platform.auth.service_tokens import ServiceTokenSource
+from switchboard_platform.auth.standing import HttpStanding, Standing, StandingSource, TtlCache
 
 HTTP_OK = 200
 HTTP_NOT_FOUND = 404
@@ -41,7 +44,7 @@ class Decision:
 UNKNOWN = Decision(allowed=False, verdict="unknown", role=None, required_role=None)
 
 
-class AccessChecker(Protocol):
+class AccessChecker(StandingSource, Protocol):
     async def check(
         self,
         *,
@@ -56,10 +59,6 @@ class AccessChecker(Protocol):
     async def channels_of(
         self, *, user_id: uuid.UUID, bearer: str
     ) -> list[tuple[uuid.UUID, ChannelRole]]: ...
-
-    def forget(self, org_id: uuid.UUID) -> None: ...
-
-    async def aclose(self) -> None: ...
 
 
 CacheKey = tuple[uuid.UUID, uuid.UUID, uuid.UUID, ChannelAction]
@@ -76,9 +75,13 @@ class HttpAccessChecker:
     ) -> None:
         self._client = client
         self._tokens = tokens
-        self._ttl = ttl_seconds
-        self._clock = clock
-        self._cache: dict[CacheKey, tuple[Decision, float]] = {}
+        self._cache: TtlCache[CacheKey, Decision] = TtlCache(ttl_seconds, clock=clock)
+        self._standing = HttpStanding(
+            client, ttl_seconds=ttl_seconds, clock=clock, owns_client=False
+        )
+
+    async def standing(self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str) -> Standing | None:
+        return await self._standing.standing(org_id, user_id, bearer)
 
     async def check(
         self,
@@ -91,9 +94,9 @@ class HttpAccessChecker:
         fresh: bool = False,
     ) -> Decision:
         key = (org_id, user_id, channel_id, action)
-        cached = self._cache.get(key)
-        if not fresh and cached is not None and self._clock() < cached[1]:
-            return cached[0]
+        cached = None if fresh else self._cache.get(key)
+        if cached is not None:
+            return cached.value
         token = bearer or await self._tokens.token_for(org_id)
         response = await self._call(
             "POST",
@@ -113,7 +116,7 @@ class HttpAccessChecker:
             )
         else:
             raise AccessUnavailableError(f"access-svc answered {response.status_code}")
-        self._cache[key] = (decision, self._clock() + self._ttl)
+        self._cache.put(key, decision)
         return decision
 
     async def channels_of(
@@ -130,8 +133,8 @@ class HttpAccessChecker:
         ]
 
     def forget(self, org_id: uuid.UUID) -> None:
-        for key in [key for key in self._cache if key[0] == org_id]:
-            self._cache.pop(key, None)
+        self._cache.forget(org_id)
+        self._standing.forget(org_id)
 
     async def aclose(self) -> None:
         await self._client.aclose()

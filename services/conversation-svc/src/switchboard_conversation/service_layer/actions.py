@@ -33,7 +33,7 @@ async def locked(
 ) -> AsyncIterator[tuple[UnitOfWork, Conversation]]:
     """Authorized first (404 / 403 change nothing), then the conversation, locked."""
     channel_id = await channel_of(context, caller.org_id, conversation_id)
-    await authorize(context.access, caller, channel_id, action)
+    await authorize(context, caller, channel_id, action)
     async with context.unit_of_work() as uow:
         conversation = await uow.conversations.by_id_for_update(caller.org_id, conversation_id)
         if conversation is None:

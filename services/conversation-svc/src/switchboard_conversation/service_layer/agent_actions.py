@@ -47,7 +47,7 @@ async def assign(
     action = ChannelAction.ASSIGN_OWNERSHIP
     if owner_id is None:
         action = await _ownership_action(context, caller, conversation_id)
-    await authorize(context.access, caller, channel_id, action)
+    await authorize(context, caller, channel_id, action)
     if owner_id is not None and not await may_own(
         context.access, caller.org_id, owner_id, channel_id
     ):

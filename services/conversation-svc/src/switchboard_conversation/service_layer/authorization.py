@@ -1,16 +1,18 @@
 """Every agent action is checked against access-svc before anything changes.
 
-No access to the channel: 404 (it does not exist for the caller). A role too low: 403
-naming the action and the least role that would allow it. access-svc does not know users
-who exist only in their token; for them an admin token (the identity provider is the
-authority on admins) is allowed, anyone else has no access.
+One rule first: a channel the caller may see is a channel of the caller's organization
+in this service's view (from channels.v1); any other id, of another organization or of
+nothing, answers the same 404 before access-svc is asked. Then access-svc decides: no
+access to the channel is 404 too (it does not exist for the caller); a role too low, 403
+naming the action and the least role that would allow it. An admin on record (the
+standing, not the token) is a Supervisor of a channel access-svc has not heard of yet.
 """
 
 import uuid
 
 from switchboard_contracts.enums import ChannelAction, ChannelRole
 from switchboard_conversation.adapters.access import AccessChecker
-from switchboard_conversation.service_layer.context import Caller
+from switchboard_conversation.service_layer.context import Caller, Context
 from switchboard_conversation.service_layer.errors import ForbiddenError, NotFoundError
 
 MAY = {
@@ -24,12 +26,20 @@ MAY = {
 }
 
 
+async def visible_channel(context: Context, caller: Caller, channel_id: uuid.UUID) -> None:
+    """404 unless the channel is one of the caller's organization."""
+    async with context.unit_of_work() as uow:
+        if await uow.channel(caller.org_id, channel_id) is None:
+            raise NotFoundError("channel", "channel_id")
+
+
 async def authorize(
-    access: AccessChecker, caller: Caller, channel_id: uuid.UUID, action: ChannelAction
+    context: Context, caller: Caller, channel_id: uuid.UUID, action: ChannelAction
 ) -> ChannelRole | None:
     if caller.principal.is_service:
         raise ForbiddenError(action, None, "Agent actions need a user's token, not a service's.")
-    decision = await access.check(
+    await visible_channel(context, caller, channel_id)
+    decision = await context.access.check(
         org_id=caller.org_id,
         user_id=caller.user_id,
         channel_id=channel_id,
@@ -38,7 +48,7 @@ async def authorize(
     )
     if decision.allowed:
         return decision.role
-    if decision.verdict == "unknown" and caller.principal.is_admin:
+    if decision.verdict == "unknown" and caller.is_admin:
         return ChannelRole.SUPERVISOR
     if decision.verdict == "role_too_low":
         required = decision.required_role

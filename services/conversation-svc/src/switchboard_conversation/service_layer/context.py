@@ -9,7 +9,7 @@ from switchboard_contracts.enums import ActorKind
 from switchboard_contracts.envelope import Actor
 from switchboard_conversation.adapters.access import AccessChecker
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
-from switchboard_platform.auth.claims import Principal
+from switchboard_platform.auth.standing import Caller as StandingCaller
 
 Clock = Callable[[], datetime]
 
@@ -26,15 +26,13 @@ class Context:
 
 
 @dataclass(frozen=True)
-class Caller:
-    """A verified agent or admin, with the token to forward to access-svc."""
+class Caller(StandingCaller):
+    """A verified agent or admin with their current standing (the shared rule,
+    `switchboard_platform.auth.standing`), and the token to forward to access-svc."""
 
-    principal: Principal
-    bearer: str
-
-    @property
-    def org_id(self) -> uuid.UUID:
-        return self.principal.org_id
+    @classmethod
+    def of(cls, caller: StandingCaller) -> "Caller":
+        return cls(caller.principal, caller.bearer, caller.standing)
 
     @property
     def user_id(self) -> uuid.UUID:

@@ -36,5 +36,5 @@ async def remove_topic(context: Context, caller: Caller, topic_id: uuid.UUID) ->
 
 
 def _admin(caller: Caller) -> None:
-    if not caller.principal.is_admin:
+    if not caller.is_admin:  # the record's role, never the token's
         raise ForbiddenError("manage_topics", None, "Only organization admins keep the topic list.")

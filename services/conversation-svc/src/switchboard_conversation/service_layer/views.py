@@ -31,7 +31,7 @@ class Detail:
 async def channel_queue(
     context: Context, caller: Caller, channel_id: uuid.UUID, query: QueueFilter
 ) -> Page:
-    await authorize(context.access, caller, channel_id, ChannelAction.READ)
+    await authorize(context, caller, channel_id, ChannelAction.READ)
     return await _page(context, caller, replace(query, channel_ids=[channel_id]))
 
 
@@ -55,7 +55,7 @@ async def conversation_detail(
     context: Context, caller: Caller, conversation_id: uuid.UUID
 ) -> Detail:
     channel_id = await channel_of(context, caller.org_id, conversation_id)
-    await authorize(context.access, caller, channel_id, ChannelAction.READ)
+    await authorize(context, caller, channel_id, ChannelAction.READ)
     async with context.unit_of_work() as uow:
         page, _ = await queues.queue(
             uow.session,
@@ -72,6 +72,6 @@ async def conversation_detail(
 async def report(
     context: Context, caller: Caller, channel_id: uuid.UUID, start: Any, end: Any
 ) -> Report:
-    await authorize(context.access, caller, channel_id, ChannelAction.VIEW_REPORTS)
+    await authorize(context, caller, channel_id, ChannelAction.VIEW_REPORTS)
     async with context.unit_of_work() as uow:
         return await channel_report(uow.session, caller.org_id, channel_id, start, end)

@@ -13,16 +13,16 @@ from switchboard_access.entrypoints.http.schemas import (
 )
 from switchboard_access.service_layer import channels, grants
 from switchboard_contracts.enums import PrincipalKind
-from switchboard_platform.auth.http import CurrentPrincipal
+from switchboard_platform.auth.standing import CurrentCaller
 
 router = APIRouter(prefix="/v1/channels", tags=["channel access"])
 
 
 @router.get("", summary="The organization's channels (from channels.v1)", responses=errors(403))
-async def list_channels(principal: CurrentPrincipal, uow: Uow) -> list[ChannelOut]:
+async def list_channels(caller: CurrentCaller, uow: Uow) -> list[ChannelOut]:
     return [
         ChannelOut(id=c.id, display_name=c.display_name, status=c.status)
-        for c in await channels.list_channels(uow, principal)
+        for c in await channels.list_channels(uow, caller)
     ]
 
 
@@ -32,9 +32,9 @@ async def list_channels(principal: CurrentPrincipal, uow: Uow) -> list[ChannelOu
     responses=errors(403, 404),
 )
 async def channel_access(
-    channel_id: uuid.UUID, principal: CurrentPrincipal, uow: Uow
+    channel_id: uuid.UUID, caller: CurrentCaller, uow: Uow
 ) -> ChannelAccessOut:
-    rows = await grants.channel_access(uow, principal, channel_id)
+    rows = await grants.channel_access(uow, caller, channel_id)
     return ChannelAccessOut(
         channel_id=channel_id,
         all_users=rows.toggles.get(PrincipalKind.ALL_USERS),

@@ -10,10 +10,12 @@ from switchboard_access.entrypoints.http.schemas import (
     AccessibleChannelOut,
     CheckIn,
     CheckOut,
+    StandingOut,
     UserChannelsOut,
 )
 from switchboard_access.service_layer import checks
 from switchboard_platform.auth.http import CurrentPrincipal
+from switchboard_platform.auth.standing import CurrentCaller
 
 router = APIRouter(tags=["checks"])
 
@@ -27,9 +29,9 @@ router = APIRouter(tags=["checks"])
     "least role that would allow the action (callers answer 403 with it).",
     responses=errors(403, 404),
 )
-async def check(body: CheckIn, principal: CurrentPrincipal, uow: ReadingUow) -> CheckOut:
+async def check(body: CheckIn, caller: CurrentCaller, uow: ReadingUow) -> CheckOut:
     decision = await checks.check(
-        uow, principal, user_id=body.user_id, channel_id=body.channel_id, action=body.action
+        uow, caller, user_id=body.user_id, channel_id=body.channel_id, action=body.action
     )
     return CheckOut(
         user_id=body.user_id,
@@ -51,9 +53,9 @@ async def check(body: CheckIn, principal: CurrentPrincipal, uow: ReadingUow) -> 
     responses=errors(403, 404),
 )
 async def user_channels(
-    user_id: uuid.UUID, principal: CurrentPrincipal, uow: ReadingUow
+    user_id: uuid.UUID, caller: CurrentCaller, uow: ReadingUow
 ) -> UserChannelsOut:
-    found = await checks.channels_of_user(uow, principal, user_id)
+    found = await checks.channels_of_user(uow, caller, user_id)
     return UserChannelsOut(
         user_id=user_id,
         channels=[
@@ -67,4 +69,21 @@ async def user_channels(
             for item in found
             if item.effective.role is not None
         ],
+    )
+
+
+@router.get(
+    "/v1/me/standing",
+    summary="The caller's own standing on record: active, organization role, team",
+    description="What the other services ask, with the user's own token, before every "
+    "request (cached under a second): a deactivated user is refused everywhere, and only a "
+    "user whose record says admin is an admin. Any verified user token may read its own "
+    "standing, deactivated or not; 404 when this service does not know the user (or for a "
+    "service token).",
+    responses=errors(404),
+)
+async def own_standing(principal: CurrentPrincipal, uow: ReadingUow) -> StandingOut:
+    user = await checks.own_standing(uow, principal)
+    return StandingOut(
+        user_id=user.id, org_role=user.org_role, active=user.active, team_id=user.team_id
     )

@@ -77,15 +77,17 @@ ReadingUow = Annotated[UnitOfWork, Depends(_reading)]
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The documented error responses of a route (always 401 and 422)."""
+    """The documented error responses of a route (always 401, 403 and 422: a deactivated
+    caller, or one this service does not know, is refused everywhere)."""
     meaning = {
         401: "No bearer token, or one that is expired, wrongly signed or for another audience",
-        403: "The caller's role does not allow this",
+        403: "The caller's role does not allow this, or the caller is deactivated "
+        "(`user_inactive`) or unknown here (`unknown_user`)",
         404: "Unknown here, or of another organization (never told apart)",
         409: "Conflicts with what exists",
         422: "The request is not valid (the body says which field)",
     }
     return {
         status: {"model": ErrorBody, "description": meaning[status]}
-        for status in sorted({401, 422, *statuses})
+        for status in sorted({401, 403, 422, *statuses})
     }

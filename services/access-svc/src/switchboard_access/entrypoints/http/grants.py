@@ -10,7 +10,7 @@ from switchboard_access.entrypoints.http.schemas import GrantOut, RoleIn
 from switchboard_access.service_layer import grants
 from switchboard_access.service_layer.grants import GrantTarget
 from switchboard_contracts.enums import PrincipalKind
-from switchboard_platform.auth.http import CurrentPrincipal
+from switchboard_platform.auth.standing import CurrentCaller
 
 router = APIRouter(prefix="/v1/channels", tags=["channel access"])
 ALL_USERS = GrantTarget(PrincipalKind.ALL_USERS)
@@ -23,10 +23,10 @@ ALL_TEAMS = GrantTarget(PrincipalKind.ALL_TEAMS)
     responses=errors(403, 404),
 )
 async def set_user_grant(
-    channel_id: uuid.UUID, user_id: uuid.UUID, body: RoleIn, principal: CurrentPrincipal, uow: Uow
+    channel_id: uuid.UUID, user_id: uuid.UUID, body: RoleIn, caller: CurrentCaller, uow: Uow
 ) -> GrantOut:
     target = GrantTarget(PrincipalKind.USER, user_id)
-    return grant_out(await grants.set_grant(uow, principal, channel_id, target, body.role))
+    return grant_out(await grants.set_grant(uow, caller, channel_id, target, body.role))
 
 
 @router.delete(
@@ -36,9 +36,9 @@ async def set_user_grant(
     responses=errors(403, 404),
 )
 async def remove_user_grant(
-    channel_id: uuid.UUID, user_id: uuid.UUID, principal: CurrentPrincipal, uow: Uow
+    channel_id: uuid.UUID, user_id: uuid.UUID, caller: CurrentCaller, uow: Uow
 ) -> None:
-    await grants.remove_grant(uow, principal, channel_id, GrantTarget(PrincipalKind.USER, user_id))
+    await grants.remove_grant(uow, caller, channel_id, GrantTarget(PrincipalKind.USER, user_id))
 
 
 @router.put(
@@ -47,10 +47,10 @@ async def remove_user_grant(
     responses=errors(403, 404),
 )
 async def set_team_grant(
-    channel_id: uuid.UUID, team_id: uuid.UUID, body: RoleIn, principal: CurrentPrincipal, uow: Uow
+    channel_id: uuid.UUID, team_id: uuid.UUID, body: RoleIn, caller: CurrentCaller, uow: Uow
 ) -> GrantOut:
     target = GrantTarget(PrincipalKind.TEAM, team_id)
-    return grant_out(await grants.set_grant(uow, principal, channel_id, target, body.role))
+    return grant_out(await grants.set_grant(uow, caller, channel_id, target, body.role))
 
 
 @router.delete(
@@ -60,9 +60,9 @@ async def set_team_grant(
     responses=errors(403, 404),
 )
 async def remove_team_grant(
-    channel_id: uuid.UUID, team_id: uuid.UUID, principal: CurrentPrincipal, uow: Uow
+    channel_id: uuid.UUID, team_id: uuid.UUID, caller: CurrentCaller, uow: Uow
 ) -> None:
-    await grants.remove_grant(uow, principal, channel_id, GrantTarget(PrincipalKind.TEAM, team_id))
+    await grants.remove_grant(uow, caller, channel_id, GrantTarget(PrincipalKind.TEAM, team_id))
 
 
 @router.put(
@@ -76,11 +76,11 @@ async def set_member_role(
     team_id: uuid.UUID,
     user_id: uuid.UUID,
     body: RoleIn,
-    principal: CurrentPrincipal,
+    caller: CurrentCaller,
     uow: Uow,
 ) -> GrantOut:
     target = GrantTarget(PrincipalKind.TEAM, team_id, member_user_id=user_id)
-    return grant_out(await grants.set_grant(uow, principal, channel_id, target, body.role))
+    return grant_out(await grants.set_grant(uow, caller, channel_id, target, body.role))
 
 
 @router.delete(
@@ -93,11 +93,11 @@ async def remove_member_role(
     channel_id: uuid.UUID,
     team_id: uuid.UUID,
     user_id: uuid.UUID,
-    principal: CurrentPrincipal,
+    caller: CurrentCaller,
     uow: Uow,
 ) -> None:
     target = GrantTarget(PrincipalKind.TEAM, team_id, member_user_id=user_id)
-    await grants.remove_grant(uow, principal, channel_id, target)
+    await grants.remove_grant(uow, caller, channel_id, target)
 
 
 @router.put(
@@ -106,9 +106,9 @@ async def remove_member_role(
     responses=errors(403, 404),
 )
 async def set_all_users(
-    channel_id: uuid.UUID, body: RoleIn, principal: CurrentPrincipal, uow: Uow
+    channel_id: uuid.UUID, body: RoleIn, caller: CurrentCaller, uow: Uow
 ) -> GrantOut:
-    return grant_out(await grants.set_grant(uow, principal, channel_id, ALL_USERS, body.role))
+    return grant_out(await grants.set_grant(uow, caller, channel_id, ALL_USERS, body.role))
 
 
 @router.delete(
@@ -117,8 +117,8 @@ async def set_all_users(
     summary="Turn All Users off",
     responses=errors(403, 404),
 )
-async def remove_all_users(channel_id: uuid.UUID, principal: CurrentPrincipal, uow: Uow) -> None:
-    await grants.remove_grant(uow, principal, channel_id, ALL_USERS)
+async def remove_all_users(channel_id: uuid.UUID, caller: CurrentCaller, uow: Uow) -> None:
+    await grants.remove_grant(uow, caller, channel_id, ALL_USERS)
 
 
 @router.put(
@@ -127,9 +127,9 @@ async def remove_all_users(channel_id: uuid.UUID, principal: CurrentPrincipal, u
     responses=errors(403, 404),
 )
 async def set_all_teams(
-    channel_id: uuid.UUID, body: RoleIn, principal: CurrentPrincipal, uow: Uow
+    channel_id: uuid.UUID, body: RoleIn, caller: CurrentCaller, uow: Uow
 ) -> GrantOut:
-    return grant_out(await grants.set_grant(uow, principal, channel_id, ALL_TEAMS, body.role))
+    return grant_out(await grants.set_grant(uow, caller, channel_id, ALL_TEAMS, body.role))
 
 
 @router.delete(
@@ -138,8 +138,8 @@ async def set_all_teams(
     summary="Turn All Teams off",
     responses=errors(403, 404),
 )
-async def remove_all_teams(channel_id: uuid.UUID, principal: CurrentPrincipal, uow: Uow) -> None:
-    await grants.remove_grant(uow, principal, channel_id, ALL_TEAMS)
+async def remove_all_teams(channel_id: uuid.UUID, caller: CurrentCaller, uow: Uow) -> None:
+    await grants.remove_grant(uow, caller, channel_id, ALL_TEAMS)
 
 
 def grant_out(change: GrantChange) -> GrantOut:

@@ -39,6 +39,13 @@ class UserOut(BaseModel):
     team_id: uuid.UUID | None
 
 
+class StandingOut(BaseModel):
+    user_id: uuid.UUID
+    org_role: OrgRole = Field(description="The role on record now (the token's may be older)")
+    active: bool
+    team_id: uuid.UUID | None
+
+
 class NewTeam(RequestModel):
     name: TeamName
 

@@ -7,31 +7,31 @@ from fastapi import APIRouter, Response
 from switchboard_access.entrypoints.http.deps import Uow, errors
 from switchboard_access.entrypoints.http.schemas import MembershipOut, NewMember, NewTeam, TeamOut
 from switchboard_access.service_layer import teams
-from switchboard_platform.auth.http import CurrentPrincipal
+from switchboard_platform.auth.standing import CurrentCaller
 
 router = APIRouter(prefix="/v1/teams", tags=["teams"])
 
 
 @router.post("", status_code=201, summary="Create a team", responses=errors(403, 409))
-async def create_team(body: NewTeam, principal: CurrentPrincipal, uow: Uow) -> TeamOut:
-    return team_out(await teams.create_team(uow, principal, name=body.name))
+async def create_team(body: NewTeam, caller: CurrentCaller, uow: Uow) -> TeamOut:
+    return team_out(await teams.create_team(uow, caller, name=body.name))
 
 
 @router.get("", summary="List the organization's teams", responses=errors(403))
-async def list_teams(principal: CurrentPrincipal, uow: Uow) -> list[TeamOut]:
-    return [team_out(found) for found in await teams.list_teams(uow, principal)]
+async def list_teams(caller: CurrentCaller, uow: Uow) -> list[TeamOut]:
+    return [team_out(found) for found in await teams.list_teams(uow, caller)]
 
 
 @router.get("/{team_id}", summary="Get a team and its members", responses=errors(403, 404))
-async def get_team(team_id: uuid.UUID, principal: CurrentPrincipal, uow: Uow) -> TeamOut:
-    return team_out(await teams.get_team(uow, principal, team_id))
+async def get_team(team_id: uuid.UUID, caller: CurrentCaller, uow: Uow) -> TeamOut:
+    return team_out(await teams.get_team(uow, caller, team_id))
 
 
 @router.patch("/{team_id}", summary="Rename a team", responses=errors(403, 404, 409))
 async def rename_team(
-    team_id: uuid.UUID, body: NewTeam, principal: CurrentPrincipal, uow: Uow
+    team_id: uuid.UUID, body: NewTeam, caller: CurrentCaller, uow: Uow
 ) -> TeamOut:
-    return team_out(await teams.rename_team(uow, principal, team_id, name=body.name))
+    return team_out(await teams.rename_team(uow, caller, team_id, name=body.name))
 
 
 @router.delete(
@@ -40,8 +40,8 @@ async def rename_team(
     summary="Delete a team: its members leave it, its grants are removed",
     responses=errors(403, 404),
 )
-async def delete_team(team_id: uuid.UUID, principal: CurrentPrincipal, uow: Uow) -> None:
-    await teams.delete_team(uow, principal, team_id)
+async def delete_team(team_id: uuid.UUID, caller: CurrentCaller, uow: Uow) -> None:
+    await teams.delete_team(uow, caller, team_id)
 
 
 @router.post(
@@ -56,11 +56,11 @@ async def delete_team(team_id: uuid.UUID, principal: CurrentPrincipal, uow: Uow)
 async def add_member(
     team_id: uuid.UUID,
     body: NewMember,
-    principal: CurrentPrincipal,
+    caller: CurrentCaller,
     uow: Uow,
     response: Response,
 ) -> MembershipOut:
-    membership = await teams.add_member(uow, principal, team_id, body.user_id, move=body.move)
+    membership = await teams.add_member(uow, caller, team_id, body.user_id, move=body.move)
     if not membership.changed:
         response.status_code = 200
     return MembershipOut(
@@ -77,9 +77,9 @@ async def add_member(
     responses=errors(403, 404),
 )
 async def remove_member(
-    team_id: uuid.UUID, user_id: uuid.UUID, principal: CurrentPrincipal, uow: Uow
+    team_id: uuid.UUID, user_id: uuid.UUID, caller: CurrentCaller, uow: Uow
 ) -> None:
-    await teams.remove_member(uow, principal, team_id, user_id)
+    await teams.remove_member(uow, caller, team_id, user_id)
 
 
 def team_out(found: teams.TeamWithMembers) -> TeamOut:

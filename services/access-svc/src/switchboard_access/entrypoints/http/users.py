@@ -8,27 +8,27 @@ from switchboard_access.domain.model import User
 from switchboard_access.entrypoints.http.deps import Uow, errors
 from switchboard_access.entrypoints.http.schemas import NewUser, UserOut, UserPatch
 from switchboard_access.service_layer import users
-from switchboard_platform.auth.http import CurrentPrincipal
+from switchboard_platform.auth.standing import BootstrapCaller, CurrentCaller
 
 router = APIRouter(prefix="/v1/users", tags=["users"])
 
 
 @router.post("", status_code=201, summary="Create a user", responses=errors(403, 409))
-async def create_user(body: NewUser, principal: CurrentPrincipal, uow: Uow) -> UserOut:
+async def create_user(body: NewUser, caller: BootstrapCaller, uow: Uow) -> UserOut:
     user = await users.create_user(
-        uow, principal, email=body.email, display_name=body.display_name, org_role=body.org_role
+        uow, caller, email=body.email, display_name=body.display_name, org_role=body.org_role
     )
     return user_out(user)
 
 
 @router.get("", summary="List the organization's users", responses=errors(403))
-async def list_users(principal: CurrentPrincipal, uow: Uow) -> list[UserOut]:
-    return [user_out(user) for user in await users.list_users(uow, principal)]
+async def list_users(caller: CurrentCaller, uow: Uow) -> list[UserOut]:
+    return [user_out(user) for user in await users.list_users(uow, caller)]
 
 
 @router.get("/{user_id}", summary="Get a user", responses=errors(403, 404))
-async def get_user(user_id: uuid.UUID, principal: CurrentPrincipal, uow: Uow) -> UserOut:
-    return user_out(await users.get_user(uow, principal, user_id))
+async def get_user(user_id: uuid.UUID, caller: CurrentCaller, uow: Uow) -> UserOut:
+    return user_out(await users.get_user(uow, caller, user_id))
 
 
 @router.patch(
@@ -37,12 +37,12 @@ async def get_user(user_id: uuid.UUID, principal: CurrentPrincipal, uow: Uow) ->
     responses=errors(403, 404),
 )
 async def update_user(
-    user_id: uuid.UUID, body: UserPatch, principal: CurrentPrincipal, uow: Uow
+    user_id: uuid.UUID, body: UserPatch, caller: CurrentCaller, uow: Uow
 ) -> UserOut:
     changes = users.UserChanges(
         display_name=body.display_name, org_role=body.org_role, active=body.active
     )
-    return user_out(await users.update_user(uow, principal, user_id, changes))
+    return user_out(await users.update_user(uow, caller, user_id, changes))
 
 
 def user_out(user: User) -> UserOut:

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from switchboard_channel.domain.channel import Channel
-from switchboard_channel.entrypoints.http.deps import BearerToken, Context, errors
+from switchboard_channel.entrypoints.http.deps import Context, errors
 from switchboard_channel.entrypoints.http.schemas import (
     AuthorizationOut,
     AutoResolveOut,
@@ -17,7 +17,7 @@ from switchboard_channel.entrypoints.http.schemas import (
     SelectorItemOut,
 )
 from switchboard_channel.service_layer import channels, connect
-from switchboard_platform.auth.http import CurrentPrincipal
+from switchboard_platform.auth.standing import CurrentCaller
 
 router = APIRouter(prefix="/v1/channels", tags=["channels"])
 
@@ -28,10 +28,10 @@ router = APIRouter(prefix="/v1/channels", tags=["channels"])
     summary="Add Channel -> Twitter: start the authorization (admins)",
     description="Answers the URL of Twitter's authorize page; after the account approves, "
     "Twitter sends the browser to the callback, which creates the channel.",
-    responses=errors(403, 502),
+    responses=errors(403, 502, 503),
 )
-async def start_connect(principal: CurrentPrincipal, ctx: Context) -> AuthorizationOut:
-    started = await connect.start(ctx, principal)
+async def start_connect(caller: CurrentCaller, ctx: Context) -> AuthorizationOut:
+    started = await connect.start(ctx, caller)
     return AuthorizationOut(
         authorization_url=started.authorization_url, expires_at=started.expires_at
     )
@@ -66,11 +66,9 @@ async def callback(
     summary="The channel selector: the channels the caller can access",
     description="Admins get every channel of the organization; others what access-svc "
     "grants them (disconnected channels left out there).",
-    responses=errors(502),
+    responses=errors(403, 502, 503),
 )
-async def selector(
-    principal: CurrentPrincipal, token: BearerToken, ctx: Context
-) -> list[SelectorItemOut]:
+async def selector(caller: CurrentCaller, ctx: Context) -> list[SelectorItemOut]:
     return [
         SelectorItemOut(
             id=item.channel.id,
@@ -80,20 +78,20 @@ async def selector(
             status=item.channel.status,
             role=item.role,
         )
-        for item in await channels.selector(ctx, principal, token)
+        for item in await channels.selector(ctx, caller, caller.bearer)
     ]
 
 
 @router.get(
     "/{channel_id}",
     summary="A channel with its settings and access (admins)",
-    responses=errors(403, 404),
+    responses=errors(403, 404, 503),
 )
 async def get_channel(
-    channel_id: uuid.UUID, principal: CurrentPrincipal, token: BearerToken, ctx: Context
+    channel_id: uuid.UUID, caller: CurrentCaller, ctx: Context
 ) -> ChannelDetailOut:
-    channel, subscribed = await channels.get(ctx, principal, channel_id)
-    access = await channels.access_of(ctx, channel_id, token)
+    channel, subscribed = await channels.get(ctx, caller, channel_id)
+    access = await channels.access_of(ctx, channel_id, caller.bearer)
     return ChannelDetailOut(
         **channel_out(channel).model_dump(), webhook_subscribed=subscribed, access=access
     )
@@ -102,10 +100,10 @@ async def get_channel(
 @router.patch(
     "/{channel_id}",
     summary="Change display name, auto-ownership, auto-resolve (admins)",
-    responses=errors(403, 404),
+    responses=errors(403, 404, 503),
 )
 async def update_channel(
-    channel_id: uuid.UUID, body: ChannelPatch, principal: CurrentPrincipal, ctx: Context
+    channel_id: uuid.UUID, body: ChannelPatch, caller: CurrentCaller, ctx: Context
 ) -> ChannelOut:
     auto = body.auto_resolve
     change = channels.SettingsChange(
@@ -115,19 +113,19 @@ async def update_channel(
         new_after_seconds=auto.new_after_seconds if auto else None,
         pending_after_seconds=auto.pending_after_seconds if auto else None,
     )
-    return channel_out(await channels.update(ctx, principal, channel_id, change))
+    return channel_out(await channels.update(ctx, caller, channel_id, change))
 
 
 @router.post(
     "/{channel_id}/authorizations",
     status_code=201,
     summary="Re-authorize the channel's account (fresh credentials; back to connected)",
-    responses=errors(403, 404, 502),
+    responses=errors(403, 404, 502, 503),
 )
 async def start_reauthorize(
-    channel_id: uuid.UUID, principal: CurrentPrincipal, ctx: Context
+    channel_id: uuid.UUID, caller: CurrentCaller, ctx: Context
 ) -> AuthorizationOut:
-    started = await connect.start(ctx, principal, channel_id=channel_id)
+    started = await connect.start(ctx, caller, channel_id=channel_id)
     return AuthorizationOut(
         authorization_url=started.authorization_url, expires_at=started.expires_at
     )
@@ -136,12 +134,10 @@ async def start_reauthorize(
 @router.post(
     "/{channel_id}/disconnect",
     summary="Disconnect the channel: its credentials are deleted (admins)",
-    responses=errors(403, 404),
+    responses=errors(403, 404, 503),
 )
-async def disconnect(
-    channel_id: uuid.UUID, principal: CurrentPrincipal, ctx: Context
-) -> ChannelOut:
-    return channel_out(await channels.disconnect(ctx, principal, channel_id))
+async def disconnect(channel_id: uuid.UUID, caller: CurrentCaller, ctx: Context) -> ChannelOut:
+    return channel_out(await channels.disconnect(ctx, caller, channel_id))
 
 
 def channel_out(channel: Channel) -> ChannelOut:

@@ -4,7 +4,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from switchboard_channel.service_layer.context import ChannelContext
 from switchboard_channel.service_layer.errors import RefusedError
@@ -29,29 +28,20 @@ async def _context(request: Request) -> ChannelContext:
 
 Context = Annotated[ChannelContext, Depends(_context)]
 
-_bearer = HTTPBearer(auto_error=False, scheme_name="bearer", bearerFormat="JWT")
-
-
-def _raw_token(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> str:
-    # Only used next to `CurrentPrincipal`, which has verified it already.
-    return "" if credentials is None else credentials.credentials
-
-
-BearerToken = Annotated[str, Depends(_raw_token)]
-
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The documented error responses of a route (always 401 and 422)."""
+    """The documented error responses of a route (always 401 and 422; 403 and 503 on
+    every route with a bearer: a deactivated or unknown caller, standing not checkable)."""
     meaning = {
         400: "The authorization could not be completed (cancelled, expired, used, mismatched)",
         401: "No bearer token, or one that is expired, wrongly signed or for another audience",
-        403: "Only organization admins may do this",
+        403: "Only organization admins may do this; or the caller is deactivated "
+        "(`user_inactive`) or unknown to access-svc (`unknown_user`)",
         404: "Unknown here, or of another organization (never told apart)",
         409: "Conflicts with what exists",
         422: "The request is not valid (the body says which field)",
         502: "Twitter or access-svc did not answer as expected",
+        503: "The caller's standing could not be asked of access-svc",
     }
     return {
         status: {"model": ErrorBody, "description": meaning[status]}

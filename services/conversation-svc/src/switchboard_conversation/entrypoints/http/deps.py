@@ -4,7 +4,6 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from switchboard_contracts.errors import ErrorBody
 from switchboard_conversation.adapters.access import AccessUnavailableError
@@ -12,7 +11,7 @@ from switchboard_conversation.adapters.queues import InvalidCursorError
 from switchboard_conversation.domain.errors import ConflictError, InvalidActionError
 from switchboard_conversation.service_layer.context import Caller, Context
 from switchboard_conversation.service_layer.errors import ForbiddenError, NotFoundError
-from switchboard_platform.auth.http import CurrentPrincipal
+from switchboard_platform.auth.standing import CurrentCaller as StandingCaller
 from switchboard_platform.http.errors import error_response
 
 
@@ -56,15 +55,9 @@ async def _context(request: Request) -> Context:
     return context
 
 
-_bearer = HTTPBearer(auto_error=False, scheme_name="bearer", bearerFormat="JWT")
-
-
-def _caller(
-    principal: CurrentPrincipal,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:
-    # `CurrentPrincipal` has verified the token already; it is forwarded to access-svc.
-    return Caller(principal, "" if credentials is None else credentials.credentials)
+def _caller(caller: StandingCaller) -> Caller:
+    # The shared rule has verified the token and asked access-svc for the standing.
+    return Caller.of(caller)
 
 
 Ctx = Annotated[Context, Depends(_context)]
@@ -72,11 +65,13 @@ CurrentCaller = Annotated[Caller, Depends(_caller)]
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The documented error responses of a route (always 401 and 422)."""
+    """The documented error responses of a route (always 401, 403, 422 and 503: a
+    deactivated or unknown caller is refused on every route)."""
     meaning = {
         401: "No bearer token, or one that is expired, wrongly signed or for another audience",
         403: "The caller's role on the channel does not allow the action (the message names "
-        "the action and the role that would; `field` is the action)",
+        "the action and the role that would; `field` is the action), or the caller is "
+        "deactivated (`user_inactive`) or unknown to access-svc (`unknown_user`)",
         404: "Unknown, of another organization, or on a channel the caller has no access to",
         409: "Conflicts with what exists",
         422: "The request is not valid (the body says which field)",
@@ -84,5 +79,5 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
     return {
         status: {"model": ErrorBody, "description": meaning[status]}
-        for status in sorted({401, 422, 503, *statuses})
+        for status in sorted({401, 403, 422, 503, *statuses})
     }
