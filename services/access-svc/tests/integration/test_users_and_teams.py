@@ -115,6 +115,54 @@ async def test_a_demoted_or_deactivated_admin_loses_the_right_at_once(tenant: Te
     assert (response.status_code, response.json()["code"]) == (403, "user_inactive")
 
 
+async def test_the_last_active_admin_is_kept(tenant: Tenant) -> None:
+    """Deactivating or demoting the only admin would lock the organization out for good."""
+    me = tenant.as_admin()
+    for change, field in (({"active": False}, "active"), ({"org_role": "agent"}, "org_role")):
+        response = await tenant.client.patch(
+            f"/v1/users/{tenant.admin_id}", json=change, headers=me
+        )
+        assert response.status_code == 409, response.text
+        assert (response.json()["code"], response.json()["field"]) == ("last_admin", field)
+    assert (await tenant.client.get("/v1/users", headers=me)).status_code == 200
+    other = await tenant.user(role="admin")
+    response = await tenant.client.patch(
+        f"/v1/users/{tenant.admin_id}", json={"org_role": "agent"}, headers=me
+    )
+    assert response.status_code == 200, response.text  # another admin remains
+    theirs = tenant.as_user(other, role="admin")
+    response = await tenant.client.patch(
+        f"/v1/users/{other}", json={"active": False}, headers=theirs
+    )
+    assert (response.status_code, response.json()["code"]) == (409, "last_admin")
+
+
+async def test_two_admins_demoting_each_other_at_once_leave_one(tenant: Tenant) -> None:
+    first = await tenant.user(role="admin")
+    second = await tenant.user(role="admin")
+    await tenant.client.patch(
+        f"/v1/users/{tenant.admin_id}", json={"active": False}, headers=tenant.as_admin()
+    )
+    responses = await asyncio.gather(
+        tenant.client.patch(
+            f"/v1/users/{second}",
+            json={"active": False},
+            headers=tenant.as_user(first, role="admin"),
+        ),
+        tenant.client.patch(
+            f"/v1/users/{first}",
+            json={"active": False},
+            headers=tenant.as_user(second, role="admin"),
+        ),
+    )
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    listed = await tenant.client.get("/v1/users", headers=tenant.as_user(first, role="admin"))
+    if listed.status_code == 403:  # first was the one deactivated
+        listed = await tenant.client.get("/v1/users", headers=tenant.as_user(second, role="admin"))
+    admins = [u for u in listed.json() if u["org_role"] == "admin" and u["active"]]
+    assert len(admins) == 1
+
+
 async def test_teams_are_created_renamed_listed_and_unique_by_name(tenant: Tenant) -> None:
     admin = tenant.as_admin()
     team = await tenant.team("Support")

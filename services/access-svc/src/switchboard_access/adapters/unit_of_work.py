@@ -3,6 +3,7 @@
 import uuid
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -48,6 +49,14 @@ class UnitOfWork(SessionUnitOfWork):
         """Organizations come from the identity provider: a row appears on first use."""
         await self.session.execute(
             insert(tables.organizations).values(id=org_id).on_conflict_do_nothing()
+        )
+
+    async def lock_organization(self, org_id: uuid.UUID) -> None:
+        """Serialize the changes that must see the whole organization (its last admin)."""
+        await self.session.execute(
+            select(tables.organizations.c.id)
+            .where(tables.organizations.c.id == org_id)
+            .with_for_update()
         )
 
     async def publish(self, event: Event[Any]) -> None:

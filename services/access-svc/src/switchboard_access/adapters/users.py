@@ -34,13 +34,16 @@ class Users:
         )
         return [_user(row) for row in rows]
 
-    async def has_active_admin(self, org_id: uuid.UUID) -> bool:
-        found = await self._session.scalar(
-            select(_u.id)
-            .where(_u.org_id == org_id, _u.org_role == OrgRole.ADMIN.value, _u.active)
-            .limit(1)
+    async def has_active_admin(
+        self, org_id: uuid.UUID, *, besides: uuid.UUID | None = None
+    ) -> bool:
+        """Whether the organization has an active admin (other than `besides`)."""
+        statement = select(_u.id).where(
+            _u.org_id == org_id, _u.org_role == OrgRole.ADMIN.value, _u.active
         )
-        return found is not None
+        if besides is not None:
+            statement = statement.where(_u.id != besides)
+        return await self._session.scalar(statement.limit(1)) is not None
 
     async def add(self, user: User) -> bool:
         """Insert; False when the id or the email (in any case) is taken."""

@@ -18,6 +18,10 @@ class User:
     active: bool
     team_id: uuid.UUID | None = None
 
+    @property
+    def is_active_admin(self) -> bool:
+        return self.active and self.org_role is OrgRole.ADMIN
+
     def as_member(self) -> Member:
         """What the effective-role rule needs to know about this user."""
         return Member(self.id, self.org_role, self.active, self.team_id)
@@ -62,6 +66,12 @@ class GrantChange:
     key: GrantKey
     role: ChannelRole | None  # None: removed
     previous_role: ChannelRole | None
+
+
+def removes_an_admin(before: User, after: User) -> bool:
+    """Whether a change takes an admin away. An organization always keeps one active admin:
+    without one nobody could manage its users, channels or grants again."""
+    return before.is_active_admin and not after.is_active_admin
 
 
 class MembershipStep(StrEnum):

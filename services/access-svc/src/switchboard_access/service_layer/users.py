@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass, replace
 
 from switchboard_access.adapters.unit_of_work import UnitOfWork
-from switchboard_access.domain.model import User
+from switchboard_access.domain.model import User, removes_an_admin
 from switchboard_access.service_layer import published_events as events
 from switchboard_access.service_layer.authorization import require_admin
 from switchboard_access.service_layer.errors import ConflictError, not_found
@@ -60,6 +60,16 @@ async def update_user(
         )
         if after == before:
             return before
+        if removes_an_admin(before, after):
+            # The organization's row lock makes two admins demoting each other take turns.
+            await uow.lock_organization(ctx.org_id)
+            if not await uow.users.has_active_admin(ctx.org_id, besides=user_id):
+                raise ConflictError(
+                    "The organization's last active admin cannot be deactivated or demoted:"
+                    " make another user an admin first.",
+                    field="active" if not after.active else "org_role",
+                    code="last_admin",
+                )
         await uow.users.save(after)
         if after.active != before.active:
             change: events.UserChange = "reactivated" if after.active else "deactivated"

@@ -34,7 +34,9 @@ async def get_user(user_id: uuid.UUID, caller: CurrentCaller, uow: Uow) -> UserO
 @router.patch(
     "/{user_id}",
     summary="Rename, change the organization role, deactivate or reactivate a user",
-    responses=errors(403, 404),
+    description="The organization's last active admin cannot be deactivated or demoted"
+    " (409 `last_admin`).",
+    responses=errors(403, 404, 409),
 )
 async def update_user(
     user_id: uuid.UUID, body: UserPatch, caller: CurrentCaller, uow: Uow
