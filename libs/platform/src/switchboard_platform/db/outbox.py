@@ -10,11 +10,11 @@ A crash between publish and delete publishes a batch again: consumers deduplicat
 
 import asyncio
 import contextlib
-import json
 import time
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
 import psycopg
 from sqlalchemy import (
     BigInteger,
@@ -103,7 +103,8 @@ async def enqueue_many(
         "AS e(topic, key, event_id, event_type, value, trace_context, n) "
         f"ORDER BY n RETURNING 1) SELECT pg_notify('{NOTIFY_CHANNEL}', '')"
     )
-    await session.execute(statement, {"rows": json.dumps(rows)})
+    # orjson: the standard encoder, escaping each event's JSON again, was a tenth of a sweep.
+    await session.execute(statement, {"rows": orjson.dumps(rows).decode()})
 
 
 class OutboxRelay:
