@@ -57,6 +57,13 @@ BENCHES = (
         6,
     ),
     Bench(
+        "growth",
+        "services/conversation-svc/bench/growth.py",
+        (),
+        ("--sizes", "100,300,1000", "--requests", "30", "--channels", "3"),
+        12,  # four reads at three sizes
+    ),
+    Bench(
         "e2e",
         "bench/end_to_end.py",
         (),

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from switchboard_testing import databases
@@ -39,6 +39,8 @@ class System:
     twitter: RunningService
     kafka_bootstrap_servers: str
     topic_prefix: str
+    # Each service's database (access, channel, conversation), for benchmarks that seed rows.
+    database_urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def services(self) -> tuple[RunningService, ...]:
@@ -162,6 +164,7 @@ def running_system(
                 twitter=started["sim"],
                 kafka_bootstrap_servers=kafka_bootstrap_servers,
                 topic_prefix=topic_prefix,
+                database_urls={"access": dbs["a"], "channel": dbs["ch"], "conversation": dbs["co"]},
             )
     finally:
         for database_url in dbs.values():
