@@ -228,7 +228,12 @@ async def tell(story: Story) -> None:  # noqa: C901, PLR0915 - one story, in ord
         listed = await access.get("/v1/channels", headers=admin)
         return True if channel_id in {c["id"] for c in listed.json()} else None
 
+    async def known_to_conversations() -> bool | None:  # 404 until it has the channel
+        listed = await conversations.get(f"/v1/channels/{channel_id}/conversations", headers=admin)
+        return True if listed.status_code == httpx.codes.OK else None
+
     await eventually("access-svc knows the channel", known_to_access)
+    await eventually("conversation-svc knows the channel", known_to_conversations)
     grants = f"/v1/channels/{channel_id}/access"
     answer(
         await access.put(

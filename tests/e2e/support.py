@@ -87,7 +87,7 @@ class Org:
 
     async def connect(self, sim: SimulatorClient, account: SimUser) -> str:
         """Add Channel -> Twitter -> Authorize app, approved on the simulator; the channel
-        id once access-svc knows it too."""
+        id once access-svc and conversation-svc know it too."""
         started = await self.channels.post(
             "/v1/channels/twitter/authorizations", headers=self.admin
         )
@@ -104,7 +104,14 @@ class Org:
             listed = await self.access.get("/v1/channels", headers=self.admin)
             return True if channel_id in {c["id"] for c in listed.json()} else None
 
+        async def listed() -> bool | None:  # conversation-svc answers 404 until it knows it
+            response = await self.conversations.get(
+                f"/v1/channels/{channel_id}/conversations", headers=self.admin
+            )
+            return True if response.status_code == httpx.codes.OK else None
+
         await eventually("access-svc knows the channel", known)
+        await eventually("conversation-svc knows the channel", listed)
         return channel_id
 
     async def staffed_channel(

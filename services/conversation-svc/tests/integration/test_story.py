@@ -66,7 +66,14 @@ async def connect(
         response = await stack.access.get("/v1/channels", headers=stack.as_admin())
         return True if str(channel_id) in {c["id"] for c in response.json()} else None
 
+    async def listed() -> bool | None:  # and conversation-svc, which answers 404 until then
+        response = await stack.conversation.get(
+            f"/v1/channels/{channel_id}/conversations", headers=stack.as_admin()
+        )
+        return True if response.status_code == httpx.codes.OK else None
+
     await eventually("access-svc knows the channel", known)
+    await eventually("conversation-svc knows the channel", listed)
     return channel_id
 
 
