@@ -64,6 +64,13 @@ BENCHES = (
         12,  # four reads at three sizes
     ),
     Bench(
+        "workers",
+        "services/conversation-svc/bench/workers.py",
+        (),
+        ("--messages", "200"),
+        2,  # one process, two processes
+    ),
+    Bench(
         "e2e",
         "bench/end_to_end.py",
         (),
