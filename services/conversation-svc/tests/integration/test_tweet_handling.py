@@ -1,5 +1,6 @@
 """conversation-svc's handlers against real PostgreSQL (migrated with its own migrations)."""
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from switchboard_contracts.events.twitter import TweetReceived, TweetReceivedPay
 from switchboard_conversation import __main__ as cli
 from switchboard_conversation.adapters import tables
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
+from switchboard_conversation.domain.channel import ChannelView
 from switchboard_conversation.service_layer.channels import handle_channel_snapshot
 from switchboard_conversation.service_layer.twitter_activity import apply_activity, handle_activity
 from switchboard_platform.db.engine import create_engine, session_factory
@@ -119,6 +121,41 @@ async def test_tweet_before_its_channel_is_parked_then_replayed(engine: AsyncEng
     await handle_channel_snapshot(uow, channel())
     assert await count(engine, tables.conversations) == 1
     assert await count(engine, tables.unrouted_activity) == 0
+
+
+class PausingUnitOfWork(UnitOfWork):
+    """Stops a message's transaction right after it read the account's channels (none yet),
+    until the test lets it go on: the moment a channel's arrival can slip in between."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        super().__init__(session_factory(engine))
+        self.read = asyncio.Event()
+        self.go_on = asyncio.Event()
+
+    async def first_delivery_to_account(
+        self, consumer: str, event_id: uuid.UUID, account_id: str
+    ) -> tuple[bool, list[ChannelView]]:
+        result = await super().first_delivery_to_account(consumer, event_id, account_id)
+        self.read.set()
+        await self.go_on.wait()
+        return result
+
+
+async def test_a_tweet_racing_its_channels_arrival_is_stored_not_stranded(
+    engine: AsyncEngine,
+) -> None:
+    # The message's transaction saw no channel; the channel commits (replaying what was
+    # parked: nothing yet); then the message would park itself where nothing replays it.
+    message = PausingUnitOfWork(engine)
+    handling = asyncio.create_task(handle_activity(message, tweet()))
+    await asyncio.wait_for(message.read.wait(), 10)
+    await asyncio.wait_for(
+        handle_channel_snapshot(UnitOfWork(session_factory(engine)), channel()), 10
+    )
+    message.go_on.set()
+    await asyncio.wait_for(handling, 10)
+    assert await count(engine, tables.unrouted_activity) == 0
+    assert await count(engine, tables.conversations) == 1
 
 
 async def test_older_channel_snapshot_is_ignored(engine: AsyncEngine) -> None:

@@ -142,6 +142,13 @@ class UnitOfWork(SessionUnitOfWork):
         )
         return (await self.session.execute(statement)).first() is not None
 
+    async def lock_account(self, account_id: str) -> None:
+        """Serialise parking an account's activity with its channels' arrival (which replays
+        what was parked), across replicas, until the commit: else a message that saw no
+        channel could park itself just after the replay, where nothing replays it again."""
+        key = func.hashtextextended(f"conversation-svc/account/{account_id}", 0)
+        await self.session.execute(select(func.pg_advisory_xact_lock(key)))
+
     # unrouted activity -----------------------------------------------------------------------
     async def park(
         self, event_id: uuid.UUID, account_id: str, value: str, received_at: datetime

@@ -33,6 +33,7 @@ async def handle_channel_snapshot(uow: UnitOfWork, event: Event[Any]) -> None:
         ),
     )
     async with uow:
+        await uow.lock_account(view.twitter_account_id)  # against a message parking itself now
         # Revisions make this idempotent and immune to reordering: older ones are ignored.
         if not await uow.save_channel(view, snapshot.model_dump(mode="json")):
             return

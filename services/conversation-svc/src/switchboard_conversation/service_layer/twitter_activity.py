@@ -84,6 +84,11 @@ async def route(
     if channels is None:
         channels = await uow.channels_for_account(account_id)
     if not channels:
+        # Read again once no channel snapshot of this account is mid-transaction: one that
+        # committed meanwhile is seen (READ COMMITTED), one that comes later replays the park.
+        await uow.lock_account(account_id)
+        channels = await uow.channels_for_account(account_id)
+    if not channels:
         await uow.park(event.event_id, account_id, event.model_dump_json(), datetime.now(UTC))
         return
     for channel in channels:
