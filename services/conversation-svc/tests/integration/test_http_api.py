@@ -220,7 +220,9 @@ async def test_topics_come_from_the_organizations_list(api: Api) -> None:
     before = await api.effects()
     for unknown in (uuid.uuid4(), foreign.json()["id"]):
         refused = await api.client.put(path(conversation, f"/topics/{unknown}"), headers=headers)
-        assert (refused.status_code, refused.json()["field"]) == (422, "topic_id")
+        assert (refused.status_code, refused.json()["field"]) == (404, "topic_id")
+        absent = await api.client.delete(path(conversation, f"/topics/{unknown}"), headers=headers)
+        assert (absent.status_code, absent.json()) == (404, refused.json())
     not_an_id = await api.client.put(path(conversation, "/topics/refunds"), headers=headers)
     assert (not_an_id.status_code, not_an_id.json()["field"]) == (422, "topic_id")
     assert await api.effects() == before
@@ -229,6 +231,13 @@ async def test_topics_come_from_the_organizations_list(api: Api) -> None:
     assert (removed.status_code, removed.json()["topic_ids"]) == (200, [])
     types = [e for _, e in await api.outbox()]
     assert types.count("conversation.topics_changed") == 2
+
+    # A topic the list has dropped stays on the conversations that have it, and comes off.
+    await api.client.put(path(conversation, f"/topics/{topic}"), headers=headers)
+    dropped = await api.client.delete(f"/v1/topics/{topic}", headers=api.as_admin())
+    assert dropped.status_code == 204, dropped.text
+    kept = await api.client.delete(path(conversation, f"/topics/{topic}"), headers=headers)
+    assert (kept.status_code, kept.json()["topic_ids"]) == (200, [])
 
 
 async def test_only_admins_keep_the_topic_list(api: Api) -> None:

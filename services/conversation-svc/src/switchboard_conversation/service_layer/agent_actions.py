@@ -101,11 +101,17 @@ async def topic(
     context: Context, caller: Caller, conversation_id: uuid.UUID, topic_id: uuid.UUID, *, add: bool
 ) -> Conversation:
     async with locked(context, caller, conversation_id, ChannelAction.LABEL) as (uow, conversation):
+        # A topic id is one of the organization's list; any other (another organization's
+        # or nothing's) answers 404 like every id in a path. One the list has dropped can
+        # still be removed from a conversation that keeps it.
+        listed = await uow.topics.exists(caller.org_id, topic_id)
         if add:
-            if not await uow.topics.exists(caller.org_id, topic_id):
-                raise InvalidActionError("topic_id", "Not a topic of your organization's list.")
+            if not listed:
+                raise NotFoundError("topic", "topic_id")
             conversation.add_topic(topic_id, at=context.clock())
         else:
+            if not listed and topic_id not in conversation.state.topic_ids:
+                raise NotFoundError("topic", "topic_id")
             conversation.remove_topic(topic_id, at=context.clock())
         await record(uow, [conversation], actor=caller.actor, correlation_id=uuid.uuid4())
         return conversation
