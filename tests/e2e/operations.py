@@ -98,6 +98,8 @@ def _scalar(schema: Mapping[str, Any]) -> Any:
 
 
 def _string(schema: Mapping[str, Any]) -> str:
+    if "@" in schema.get("pattern", ""):  # an email address, checked by pattern
+        return f"{uuid.uuid4().hex[:10]}@example.com"
     match schema.get("format"):
         case "uuid":
             return str(uuid.uuid4())
