@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from switchboard_contracts.enums import ActorKind
 
@@ -13,6 +13,9 @@ from switchboard_contracts.enums import ActorKind
 TWITTER_EVENT_NAMESPACE = uuid.UUID("6f0b8c5e-3b7e-4f39-9a53-0f2b0f5b6a10")
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
+# What Twitter sends may carry U+0000, which PostgreSQL text (and so every consumer that
+# stores it) cannot hold. A customer's message must not be lost to it: read as U+FFFD.
+TwitterText = Annotated[str, AfterValidator(lambda text: text.replace("\x00", "\ufffd"))]
 TwitterId = Annotated[str, Field(pattern=r"^[0-9]{1,20}$", description="A Twitter id, as a string")]
 SchemaVersion = Annotated[
     int,

@@ -16,6 +16,7 @@ from switchboard_contracts.events.channels import (
     ChannelSnapshot,
 )
 from switchboard_contracts.events.twitter import TweetReceived, TweetReceivedPayload, TwitterUser
+from switchboard_contracts.topics import TWITTER_ACTIVITY
 from switchboard_conversation import __main__ as cli
 from switchboard_conversation.adapters import tables
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
@@ -156,6 +157,20 @@ async def test_a_tweet_racing_its_channels_arrival_is_stored_not_stranded(
     await asyncio.wait_for(handling, 10)
     assert await count(engine, tables.unrouted_activity) == 0
     assert await count(engine, tables.conversations) == 1
+
+
+async def test_a_nul_in_a_customers_text_is_stored_as_a_replacement_character(
+    engine: AsyncEngine,
+) -> None:
+    # Twitter's JSON may carry \u0000, which PostgreSQL text cannot: the message must not be
+    # lost to it (nor its event dead-lettered), so the contract reads it as U+FFFD.
+    uow = UnitOfWork(session_factory(engine))
+    await handle_channel_snapshot(uow, channel())
+    raw = tweet(text="help").model_dump_json().replace('"help"', '"he\\u0000lp"')
+    await handle_activity(uow, TWITTER_ACTIVITY.parse(raw))
+    async with engine.connect() as connection:
+        stored = await connection.scalar(select(tables.messages.c.text))
+    assert stored == "he\ufffdlp"
 
 
 async def test_older_channel_snapshot_is_ignored(engine: AsyncEngine) -> None:

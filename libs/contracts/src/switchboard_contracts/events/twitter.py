@@ -16,13 +16,14 @@ from switchboard_contracts.envelope import (
     NonEmptyStr,
     SchemaVersion,
     TwitterId,
+    TwitterText,
 )
 
 
 class TwitterUser(ContractModel):
     id: TwitterId
-    screen_name: str | None = None
-    name: str | None = None
+    screen_name: TwitterText | None = None
+    name: TwitterText | None = None
 
 
 class MediaRef(ContractModel):
@@ -40,7 +41,7 @@ class TweetReceivedPayload(ContractModel):
     customer_id: TwitterId = Field(
         description="The other party: the author, or for an echo the user it replies to"
     )
-    text: str
+    text: TwitterText
     created_at: AwareDatetime
     relation: Literal["mention", "reply", "own"] = Field(
         description="mention: names the account without replying to one of its tweets; "
@@ -64,7 +65,7 @@ class DirectMessageReceivedPayload(ContractModel):
     sender: TwitterUser
     recipient_id: TwitterId
     customer_id: TwitterId = Field(description="The party that is not the account")
-    text: str
+    text: TwitterText
     created_at: AwareDatetime
     from_account: bool
     source_app_id: str | None = None
