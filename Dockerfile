@@ -22,9 +22,10 @@ COPY services/ingest-svc/pyproject.toml services/ingest-svc/pyproject.toml
 COPY services/conversation-svc/pyproject.toml services/conversation-svc/pyproject.toml
 COPY services/access-svc/pyproject.toml services/access-svc/pyproject.toml
 COPY services/channel-svc/pyproject.toml services/channel-svc/pyproject.toml
+COPY services/console-svc/pyproject.toml services/console-svc/pyproject.toml
 # The services only: not the test plugin nor the Twitter simulator.
 ARG SERVICES="--package switchboard-ingest --package switchboard-conversation \
---package switchboard-access --package switchboard-channel"
+--package switchboard-access --package switchboard-channel --package switchboard-console"
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --locked --no-dev ${SERVICES} --no-install-workspace
 # Then the workspace itself, installed as regular (non-editable) packages.
@@ -43,7 +44,7 @@ ENV PATH=/app/.venv/bin:$PATH \
     LOG_FORMAT=json
 USER 10001:10001
 WORKDIR /app
-EXPOSE 8001 8002 8003 8004 8010
+EXPOSE 8000 8001 8002 8003 8004 8010
 # No default service: the Deployment (or `docker run ... python -m <module>`) names it.
 ENTRYPOINT ["python", "-m"]
 CMD ["switchboard_ingest"]

@@ -28,6 +28,7 @@ CHANNEL_PORT="${SB_CHANNEL_PORT:-8002}"
 INGEST_PORT="${SB_INGEST_PORT:-8003}"
 CONVERSATION_PORT="${SB_CONVERSATION_PORT:-8004}"
 SIM_PORT="${SB_TWITTER_SIM_PORT:-8010}"
+CONSOLE_PORT="${SB_CONSOLE_PORT:-8000}"
 LOCAL="http://127.0.0.1"
 
 # Real Twitter when its API URL is configured; else the local simulator stands in.
@@ -55,12 +56,13 @@ SERVICES=(
   "channel-svc|switchboard_channel serve|${CHANNEL_PORT}|SB_CHANNEL_PORT|switchboard_channel"
   "conversation-svc|switchboard_conversation serve|${CONVERSATION_PORT}|SB_CONVERSATION_PORT|switchboard_conversation"
   "ingest-svc|switchboard_ingest|${INGEST_PORT}|SB_INGEST_PORT|"
+  "console-svc|switchboard_console|${CONSOLE_PORT}|SB_CONSOLE_PORT|"
 )
 [[ "${REAL_TWITTER}" == true ]] || SERVICES+=("twitter-sim|switchboard_twitter_sim|${SIM_PORT}|SB_TWITTER_SIM_PORT|")
 # The stop order: the edge first (no new input), then the consumers, then access-svc
 # (it answers the others' checks until they are gone), the simulator last (channel-svc
 # may still be sending to it).
-STOP_ORDER=(ingest-svc conversation-svc channel-svc access-svc twitter-sim)
+STOP_ORDER=(console-svc ingest-svc conversation-svc channel-svc access-svc twitter-sim)
 
 say() { printf 'stack: %s\n' "$*"; }
 die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
@@ -149,7 +151,17 @@ local_configuration() {
   SB_CHANNEL_CREDENTIAL_KEYS="${SB_CHANNEL_CREDENTIAL_KEYS:-$(local_secret credential-key "${FERNET_KEY}")}"
   export SB_CHANNEL_CREDENTIAL_KEYS
   export SB_CHANNEL_ACCESS_URL="${SB_CHANNEL_ACCESS_URL:-${access}}"
-  export SB_CHANNEL_PUBLIC_URL="${SB_CHANNEL_PUBLIC_URL:-${LOCAL}:${CHANNEL_PORT}}"
+  # Twitter's OAuth callback comes back through the console, which hands it to channel-svc
+  # and shows the new channel (a caller that does not ask for HTML gets channel-svc's JSON).
+  export SB_CHANNEL_PUBLIC_URL="${SB_CHANNEL_PUBLIC_URL:-${LOCAL}:${CONSOLE_PORT}}"
+  export SB_CONSOLE_ACCESS_URL="${SB_CONSOLE_ACCESS_URL:-${access}}"
+  export SB_CONSOLE_CHANNEL_URL="${SB_CONSOLE_CHANNEL_URL:-${LOCAL}:${CHANNEL_PORT}}"
+  export SB_CONSOLE_CONVERSATION_URL="${SB_CONSOLE_CONVERSATION_URL:-${LOCAL}:${CONVERSATION_PORT}}"
+  export SB_CONSOLE_PUBLIC_URL="${SB_CONSOLE_PUBLIC_URL:-${LOCAL}:${CONSOLE_PORT}}"
+  SB_CONSOLE_SESSION_SECRET="${SB_CONSOLE_SESSION_SECRET:-$(local_secret console-session 'import secrets; print(secrets.token_urlsafe(48))')}"
+  export SB_CONSOLE_SESSION_SECRET
+  export SB_CONSOLE_SECURE_COOKIES="${SB_CONSOLE_SECURE_COOKIES:-false}"  # plain http on loopback
+  export SB_CONSOLE_DEV_SIGN_IN="${SB_CONSOLE_DEV_SIGN_IN:-${SB_ACCESS_DEV_ISSUER}}"
   export SB_CONVERSATION_ACCESS_URL="${SB_CONVERSATION_ACCESS_URL:-${access}}"
   export SB_CONVERSATION_SERVICE_TOKEN_URL="${SB_CONVERSATION_SERVICE_TOKEN_URL:-${access}/v1/dev/tokens}"
   if [[ "${REAL_TWITTER}" == true ]]; then
@@ -292,6 +304,10 @@ print_table() {
   for spec in "${SERVICES[@]}"; do
     name="$(field "${spec}" 1)"; port="$(field "${spec}" 3)"
     [[ "${name}" == twitter-sim ]] && continue
+    if [[ "${name}" == console-svc ]]; then
+      printf '%-18s %-30s %s\n' "console" "${LOCAL}:${port}" "the web console: open it in a browser"
+      continue
+    fi
     printf '%-18s %-30s %s\n' "${name}" "${LOCAL}:${port}" \
       "API docs ${LOCAL}:${port}/docs  health /livez /readyz  metrics /metrics"
   done

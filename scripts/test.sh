@@ -11,6 +11,7 @@ scripts/bootstrap.sh
 deploy/infra.sh up
 eval "$(deploy/infra.sh env)"
 scripts/lint.sh
+scripts/browser.sh  # Chromium and axe-core for the console's browser tests
 # The operators' CRDs for tests/deploy: cached after the first run; fails loudly when it cannot.
 uv run --frozen python deploy/k8s/crds.py >/dev/null
 uv run --frozen pytest "$@"

@@ -63,6 +63,7 @@ SERVICES = (
         database="conversation",
         serve_args=("serve",),
         public=True,
+        callers=("console-svc",),
     ),
     Service(
         "access-svc",
@@ -72,7 +73,7 @@ SERVICES = (
         database="access",
         serve_args=("serve",),
         public=True,
-        callers=("conversation-svc", "channel-svc"),
+        callers=("conversation-svc", "channel-svc", "console-svc"),
     ),
     Service(
         "channel-svc",
@@ -82,11 +83,20 @@ SERVICES = (
         database="channel",
         serve_args=("serve",),
         public=True,  # admins' API and the OAuth callback
+        callers=("console-svc",),
         secrets={
             "SB_CHANNEL_CREDENTIAL_KEYS": ("switchboard-credential-keys", "keys"),
             "SB_CHANNEL_CONSUMER_SECRET": ("switchboard-twitter-app", "consumer-secret"),
         },
         tasks=("reencrypt",),  # after a credential key rotation (deploy/README.md)
+    ),
+    Service(
+        "console-svc",
+        "switchboard_console",
+        8000,
+        "SB_CONSOLE_",
+        public=True,  # people's browsers
+        secrets={"SB_CONSOLE_SESSION_SECRET": ("switchboard-console", "session-secret")},
     ),
 )
 
@@ -107,6 +117,10 @@ def produced(service: Service) -> list[Topic]:
 
 def consumed(service: Service) -> list[Topic]:
     return [t for t in ALL_TOPICS if service.name in t.consumers]
+
+
+def followed(service: Service) -> list[Topic]:
+    return [t for t in ALL_TOPICS if service.name in t.followers]
 
 
 def container(service: Service, args: list[str], *, probes: bool) -> dict[str, Any]:
@@ -393,7 +407,10 @@ def kafka_user(service: Service) -> dict[str, Any]:
             "operations": operations,
         }
         for names, operations in (
-            (sorted({t.name for t in consumed(service)}), ["Read", "Describe"]),
+            (
+                sorted({t.name for t in consumed(service) + followed(service)}),
+                ["Read", "Describe"],
+            ),
             (sorted({t.name for t in writes}), ["Write", "Describe"]),
         )
         for name in names

@@ -137,7 +137,7 @@ def test_each_service_may_only_touch_its_own_topics(resources: list[dict[str, An
             topic = next(t for t in ALL_TOPICS if t.name == acl["resource"]["name"])
             assert acl["resource"]["patternType"] == "literal"
             if "Read" in acl["operations"]:
-                assert service in topic.consumers
+                assert service in topic.consumers + topic.followers
             if "Write" in acl["operations"]:
                 assert service in topic.producers
 

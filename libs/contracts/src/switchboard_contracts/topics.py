@@ -48,6 +48,9 @@ class Topic:
     producers: tuple[str, ...]
     consumers: tuple[str, ...]
     partitions: int
+    # Services whose every replica reads the topic from its end without a consumer group
+    # (live views: each replica needs every change for the browsers connected to it).
+    followers: tuple[str, ...] = ()
     cleanup_policy: Literal["delete", "compact"] = "delete"
     retention_ms: int = 7 * DAY_MS
     compatibility: Compatibility = Compatibility.FULL
@@ -170,6 +173,7 @@ CONVERSATIONS = Topic(
     ),
     producers=("conversation-svc",),
     consumers=(),
+    followers=("console-svc",),
     partitions=12,
     retention_ms=30 * DAY_MS,
 )

@@ -37,6 +37,7 @@ class System:
     conversation: RunningService
     ingest: RunningService
     twitter: RunningService
+    console: RunningService
     kafka_bootstrap_servers: str
     topic_prefix: str
     # Each service's database (access, channel, conversation), for benchmarks that seed rows.
@@ -44,7 +45,14 @@ class System:
 
     @property
     def services(self) -> tuple[RunningService, ...]:
-        return (self.access, self.channel, self.conversation, self.ingest, self.twitter)
+        return (
+            self.access,
+            self.channel,
+            self.conversation,
+            self.ingest,
+            self.twitter,
+            self.console,
+        )
 
     def logs(self, lines: int = 40) -> str:
         """Every process's last log lines (for a failing test's report)."""
@@ -66,10 +74,11 @@ def running_system(
     sweep_enabled: bool = True,
     otlp_endpoint: str | None = None,
 ) -> Iterator[System]:
-    """Migrate fresh databases, start the five processes together, wait until all are ready;
+    """Migrate fresh databases, start the six processes together, wait until all are ready;
     on exit stop them in the safe order (the edge first, access-svc and Twitter last) and
     drop the databases. With `otlp_endpoint`, the services export their traces there."""
-    ports = {name: free_port() for name in ("access", "channel", "conversation", "ingest", "sim")}
+    names = ("access", "channel", "conversation", "ingest", "sim", "console")
+    ports = {name: free_port() for name in names}
     url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     group = uuid.uuid4().hex[:8]
     dbs = {name: databases.create_database(database_server_url) for name in ("a", "ch", "co")}
@@ -98,7 +107,8 @@ def running_system(
             "SB_CHANNEL_PORT": str(ports["channel"]),
             "SB_CHANNEL_CONSUMER_GROUP": f"e2e-channel-{group}",
             "SB_CHANNEL_CREDENTIAL_KEYS": _fernet_key(),
-            "SB_CHANNEL_PUBLIC_URL": url["channel"],
+            # Twitter's OAuth callback comes back through the console, as in `make up`.
+            "SB_CHANNEL_PUBLIC_URL": url["console"],
             "SB_CHANNEL_ACCESS_URL": url["access"],
             "SB_CHANNEL_TWITTER_API_URL": url["sim"],
             "SB_CHANNEL_TWITTER_WEB_URL": url["sim"],
@@ -120,6 +130,17 @@ def running_system(
             **common,
             "SB_INGEST_PORT": str(ports["ingest"]),
             "SB_INGEST_TWITTER_CONSUMER_SECRET": CONSUMER_SECRET,
+        },
+        "console": {
+            **common,
+            "SB_CONSOLE_PORT": str(ports["console"]),
+            "SB_CONSOLE_ACCESS_URL": url["access"],
+            "SB_CONSOLE_CHANNEL_URL": url["channel"],
+            "SB_CONSOLE_CONVERSATION_URL": url["conversation"],
+            "SB_CONSOLE_PUBLIC_URL": url["console"],
+            "SB_CONSOLE_SESSION_SECRET": _fernet_key(),
+            "SB_CONSOLE_SECURE_COOKIES": "false",
+            "SB_CONSOLE_DEV_SIGN_IN": "true",
         },
         "sim": {
             "LOG_FORMAT": "json",
@@ -148,6 +169,7 @@ def running_system(
                 ("channel", "channel-svc", "switchboard_channel", ("serve",)),
                 ("conversation", "conversation-svc", "switchboard_conversation", ("serve",)),
                 ("ingest", "ingest-svc", "switchboard_ingest", ()),
+                ("console", "console-svc", "switchboard_console", ()),
             ):
                 started[name] = start_process(
                     service, module, *args, port=ports[name], env=env[name], log_dir=log_dir
@@ -162,6 +184,7 @@ def running_system(
                 conversation=started["conversation"],
                 ingest=started["ingest"],
                 twitter=started["sim"],
+                console=started["console"],
                 kafka_bootstrap_servers=kafka_bootstrap_servers,
                 topic_prefix=topic_prefix,
                 database_urls={"access": dbs["a"], "channel": dbs["ch"], "conversation": dbs["co"]},

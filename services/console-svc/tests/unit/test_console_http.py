@@ -1,0 +1,133 @@
+"""console-svc's own HTTP rules, with the services faked (httpx MockTransport): the session
+cookie's flags, CSRF on every form, the security headers, sign-in before any page, and the
+live feed's reading of conversations.v1 records."""
+
+import json
+import re
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from switchboard_console.adapters.live import Change, LiveFeed, change_of
+from switchboard_console.bootstrap import create_app
+from switchboard_console.entrypoints.reports import bars
+from switchboard_console.settings import ConsoleSettings
+
+pytestmark = pytest.mark.unit
+ORG, USER = str(uuid.uuid4()), str(uuid.uuid4())
+
+
+def fake_services(request: httpx.Request) -> httpx.Response:
+    if request.url.path == "/v1/dev/tokens":
+        return httpx.Response(200, json={"access_token": "a-token"})
+    if request.url.path == "/v1/me/standing":
+        return httpx.Response(
+            200, json={"user_id": USER, "org_role": "agent", "active": True, "team_id": None}
+        )
+    if request.url.path == "/livez":
+        return httpx.Response(200, json={"status": "ok"})
+    return httpx.Response(404, json={"status": 404, "code": "not_found", "message": "No."})
+
+
+@pytest.fixture
+async def console() -> AsyncIterator[httpx.AsyncClient]:
+    settings = ConsoleSettings(
+        access_url="http://access",
+        channel_url="http://channel",
+        conversation_url="http://conversation",
+        session_secret="s" * 48,
+        dev_sign_in=True,
+        live=False,
+    )
+    app = create_app(settings)
+    async with LifespanManager(app):
+        transport = httpx.MockTransport(fake_services)
+        context = app.state.context
+        for name in ("access", "channel", "conversation"):
+            client = getattr(context.services, name)
+            client._transport = transport
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="https://console.test"
+        ) as client:
+            yield client
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None, page
+    return found.group(1)
+
+
+async def test_pages_need_a_sign_in(console: httpx.AsyncClient) -> None:
+    for path in ("/inbox", "/settings/channels", "/conversations/x", "/live"):
+        answer = await console.get(path)
+        assert (answer.status_code, answer.headers["location"]) == (303, "/signin"), path
+
+
+async def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(
+    console: httpx.AsyncClient,
+) -> None:
+    page = await console.get("/signin")
+    form = {"org_id": ORG, "user_id": USER, "org_role": "agent"}
+    refused = await console.post("/signin/dev", data=form)
+    forged = await console.post("/signin/dev", data={**form, "csrf": "forged"})
+    assert (refused.status_code, forged.status_code) == (403, 403)
+    assert (await console.get("/inbox")).status_code == 303  # still signed out
+    signed = await console.post("/signin/dev", data={**form, "csrf": csrf_of(page.text)})
+    assert (signed.status_code, signed.headers["location"]) == (303, "/inbox")
+
+
+async def test_the_session_cookie_is_httponly_samesite_and_secure(
+    console: httpx.AsyncClient,
+) -> None:
+    page = await console.get("/signin")
+    cookie = page.headers["set-cookie"].lower()
+    assert "httponly" in cookie
+    assert "samesite=lax" in cookie
+    assert "secure" in cookie
+
+
+async def test_every_page_carries_the_security_headers(console: httpx.AsyncClient) -> None:
+    page = await console.get("/signin")
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "<script>" not in page.text  # no inline script: the policy allows none
+
+
+def test_a_conversations_record_gives_its_organization_and_ids_only() -> None:
+    conversation, channel = uuid.uuid4(), uuid.uuid4()
+    value = json.dumps(
+        {
+            "org_id": ORG,
+            "type": "conversation.created",
+            "subject": {"conversation_id": str(conversation), "channel_id": str(channel)},
+            "payload": {"text": "the customer's words stay on the server"},
+        }
+    ).encode()
+    assert change_of(value) == (
+        uuid.UUID(ORG),
+        Change("conversation.created", str(conversation), str(channel)),
+    )
+    assert change_of(b"not json") is None
+    assert change_of(b'{"type": "x"}') is None
+
+
+async def test_a_change_reaches_only_its_organizations_pages() -> None:
+    feed, theirs = LiveFeed(), uuid.uuid4()
+    change = Change("conversation.created", "c", "ch")
+    async with feed.subscribe(uuid.UUID(ORG)) as ours, feed.subscribe(theirs) as other:
+        feed.publish(uuid.UUID(ORG), change)
+        assert ours.get_nowait() == change
+        assert other.empty()
+
+
+def test_bars_are_drawn_relative_to_the_largest() -> None:
+    assert bars({"a": 5, "b": 10, "c": 0}) == [
+        {"label": "a", "value": 5, "width": 50.0},
+        {"label": "b", "value": 10, "width": 100.0},
+        {"label": "c", "value": 0, "width": 0.0},
+    ]
+    assert bars({}) == []
