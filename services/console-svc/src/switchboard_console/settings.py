@@ -25,14 +25,6 @@ class ConsoleSettings(ServiceSettings):
         description="Sign in with access-svc's development issuer (local only, never in "
         "production)",
     )
-    oidc_metadata_url: str | None = Field(
-        default=None,
-        description="The identity provider's OpenID Connect discovery document; its access "
-        "tokens must be the JWTs the services verify (audience, org_id)",
-    )
-    oidc_client_id: str | None = None
-    oidc_client_secret: SecretStr | None = None
-    oidc_scope: str = "openid email profile"
     live: bool = Field(
         default=True, description="Push conversations.v1 changes to open pages (SSE)"
     )

@@ -1,6 +1,6 @@
 """Signing in and out. Locally: access-svc's development issuer (an organization id and a
-user id, as an identity provider would assert them). In production: OpenID Connect
-(authlib), whose access token is the JWT the services verify.
+user id, as an identity provider would assert them). OpenID Connect for production is
+not built yet (README).
 
 An identity-provider admin of an organization access-svc has no admin for yet is a
 founder: the one thing they can do is create the organization's first admin on record."""
@@ -34,7 +34,6 @@ async def signin_page(request: Request, ctx: Ctx) -> HTMLResponse:
         ctx,
         "signin.html",
         dev=ctx.settings.dev_sign_in,
-        oidc=ctx.settings.oidc_metadata_url is not None,
         new_org=str(uuid.uuid4()),
         new_user=str(uuid.uuid4()),
     )
