@@ -161,7 +161,8 @@ local_configuration() {
   SB_CONSOLE_SESSION_SECRET="${SB_CONSOLE_SESSION_SECRET:-$(local_secret console-session 'import secrets; print(secrets.token_urlsafe(48))')}"
   export SB_CONSOLE_SESSION_SECRET
   export SB_CONSOLE_SECURE_COOKIES="${SB_CONSOLE_SECURE_COOKIES:-false}"  # plain http on loopback
-  export SB_CONSOLE_DEV_SIGN_IN="${SB_CONSOLE_DEV_SIGN_IN:-${SB_ACCESS_DEV_ISSUER}}"
+  # Sign-in through OpenID Connect; locally the development issuer is the identity provider.
+  export SB_CONSOLE_OIDC_METADATA_URL="${SB_CONSOLE_OIDC_METADATA_URL:-${access}/.well-known/openid-configuration}"
   export SB_CONVERSATION_ACCESS_URL="${SB_CONVERSATION_ACCESS_URL:-${access}}"
   export SB_CONVERSATION_SERVICE_TOKEN_URL="${SB_CONVERSATION_SERVICE_TOKEN_URL:-${access}/v1/dev/tokens}"
   if [[ "${REAL_TWITTER}" == true ]]; then

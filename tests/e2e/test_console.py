@@ -63,10 +63,14 @@ async def person(browser: Browser, system: System) -> BrowserContext:
 
 
 async def sign_in(page: Page, org_id: uuid.UUID | str, user_id: uuid.UUID | str, role: str) -> None:
+    """Through the identity provider (OpenID Connect; here access-svc's development issuer,
+    whose page takes what an identity provider would assert)."""
     await page.goto("/signin")
+    await page.get_by_role("link", name="Sign in with your identity provider").click()
+    await expect(page.get_by_role("heading", name="Development identity provider")).to_be_visible()
     await page.get_by_label("Organization id").fill(str(org_id))
     await page.get_by_label("User id").fill(str(user_id))
-    await page.get_by_label("Role the identity provider asserts").select_option(role)
+    await page.get_by_label("Role").select_option(role)
     await page.get_by_role("button", name="Sign in").click()
 
 
@@ -101,6 +105,9 @@ async def test_the_admin_walk_from_an_empty_organization_to_a_configured_channel
         await page.get_by_label("Your name").fill("Ada Admin")
         await page.get_by_label("Email").fill(f"ada-{uuid.uuid4().hex[:6]}@example.com")
         await page.get_by_role("button", name="Create admin account").click()
+        # Then signed in again as the admin on record (the provider's form is filled for it).
+        await expect(page.get_by_label("Organization id")).to_have_value(str(org_id))
+        await page.get_by_role("button", name="Sign in").click()
         await expect(page.get_by_role("heading", name="Channels")).to_be_visible()
         await expect(page.get_by_text("No channel yet.")).to_be_visible()
 

@@ -140,7 +140,7 @@ def running_system(
             "SB_CONSOLE_PUBLIC_URL": url["console"],
             "SB_CONSOLE_SESSION_SECRET": _fernet_key(),
             "SB_CONSOLE_SECURE_COOKIES": "false",
-            "SB_CONSOLE_DEV_SIGN_IN": "true",
+            "SB_CONSOLE_OIDC_METADATA_URL": f"{url['access']}/.well-known/openid-configuration",
         },
         "sim": {
             "LOG_FORMAT": "json",

@@ -10,6 +10,7 @@ from switchboard_access.adapters.standing import DatabaseStanding
 from switchboard_access.entrypoints.consumers import subscriptions
 from switchboard_access.entrypoints.http import channels, checks, deps, grants, teams, users
 from switchboard_access.entrypoints.http.dev_issuer import dev_issuer_router
+from switchboard_access.entrypoints.http.dev_oidc import dev_oidc_router
 from switchboard_access.settings import AccessSettings
 from switchboard_platform.auth.http import install_auth
 from switchboard_platform.auth.signing import TokenSigner, generate_signing_key, load_signing_key
@@ -80,6 +81,7 @@ def create_app(settings: AccessSettings | None = None) -> FastAPI:
         app.include_router(
             dev_issuer_router(signer, max_ttl_seconds=settings.dev_token_max_ttl_seconds)
         )
+        app.include_router(dev_oidc_router(signer))
     return app
 
 

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
+from switchboard_console.adapters.identity import IdentityProvider
 from switchboard_console.adapters.live import LiveFeed
 from switchboard_console.adapters.services import ServiceError, Services
 from switchboard_console.context import ConsoleContext
@@ -39,6 +40,7 @@ SECURITY_HEADERS = {
 def create_app(settings: ConsoleSettings) -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
     feed = LiveFeed()
+    identity = IdentityProvider(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -49,7 +51,7 @@ def create_app(settings: ConsoleSettings) -> FastAPI:
             channel=httpx.AsyncClient(base_url=settings.channel_url, timeout=timeout),
             conversation=httpx.AsyncClient(base_url=settings.conversation_url, timeout=timeout),
         )
-        app.state.context = ConsoleContext(settings, services, feed, templates)
+        app.state.context = ConsoleContext(settings, services, feed, identity, templates)
         following = asyncio.create_task(feed.run(settings.kafka)) if settings.live else None
         try:
             yield

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 
+from switchboard_console.adapters.identity import IdentityProvider
 from switchboard_console.adapters.live import LiveFeed
 from switchboard_console.adapters.services import Services
 from switchboard_console.settings import ConsoleSettings
@@ -16,6 +17,7 @@ class ConsoleContext:
     settings: ConsoleSettings
     services: Services
     live: LiveFeed
+    identity: IdentityProvider
     templates: Jinja2Templates
 
 

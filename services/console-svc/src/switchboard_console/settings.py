@@ -20,10 +20,13 @@ class ConsoleSettings(ServiceSettings):
         default=True, description="Cookies only over https (turn off for local http only)"
     )
     session_max_age_seconds: int = Field(default=8 * 3600, gt=0)
-    dev_sign_in: bool = Field(
-        default=False,
-        description="Sign in with access-svc's development issuer (local only, never in "
-        "production)",
+    oidc_metadata_url: str = Field(
+        description="The identity provider's OpenID Connect discovery document (`make up`: "
+        "access-svc's development issuer); its access tokens are the JWTs the services verify"
+    )
+    oidc_client_id: str = Field(default="switchboard-console")
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="Unset: a public client (PKCE only)"
     )
     live: bool = Field(
         default=True, description="Push conversations.v1 changes to open pages (SSE)"

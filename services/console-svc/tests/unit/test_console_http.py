@@ -21,8 +21,16 @@ ORG, USER = str(uuid.uuid4()), str(uuid.uuid4())
 
 
 def fake_services(request: httpx.Request) -> httpx.Response:
-    if request.url.path == "/v1/dev/tokens":
-        return httpx.Response(200, json={"access_token": "a-token"})
+    if request.url.path == "/.well-known/openid-configuration":
+        return httpx.Response(
+            200,
+            json={
+                "issuer": "http://access",
+                "authorization_endpoint": "http://access/v1/dev/oidc/authorize",
+                "token_endpoint": "http://access/v1/dev/oidc/token",
+                "jwks_uri": "http://access/.well-known/jwks.json",
+            },
+        )
     if request.url.path == "/v1/me/standing":
         return httpx.Response(
             200, json={"user_id": USER, "org_role": "agent", "active": True, "team_id": None}
@@ -39,13 +47,20 @@ async def console() -> AsyncIterator[httpx.AsyncClient]:
         channel_url="http://channel",
         conversation_url="http://conversation",
         session_secret="s" * 48,
-        dev_sign_in=True,
+        oidc_metadata_url="http://access/.well-known/openid-configuration",
         live=False,
     )
     app = create_app(settings)
     async with LifespanManager(app):
         transport = httpx.MockTransport(fake_services)
         context = app.state.context
+        # The provider's discovery document as if fetched (authlib caches it so).
+        context.identity._client.server_metadata = {
+            **fake_services(
+                httpx.Request("GET", "http://access/.well-known/openid-configuration")
+            ).json(),
+            "_loaded_at": 1,
+        }
         for name in ("access", "channel", "conversation"):
             client = getattr(context.services, name)
             client._transport = transport
@@ -56,7 +71,7 @@ async def console() -> AsyncIterator[httpx.AsyncClient]:
 
 
 def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    found = re.search(r'data-csrf="([^"]+)"', page)
     assert found is not None, page
     return found.group(1)
 
@@ -71,13 +86,47 @@ async def test_a_form_without_its_csrf_token_is_refused_and_changes_nothing(
     console: httpx.AsyncClient,
 ) -> None:
     page = await console.get("/signin")
-    form = {"org_id": ORG, "user_id": USER, "org_role": "agent"}
-    refused = await console.post("/signin/dev", data=form)
-    forged = await console.post("/signin/dev", data={**form, "csrf": "forged"})
+    form = {"display_name": "Mallory", "email": "m@example.com"}
+    refused = await console.post("/setup", data=form)
+    forged = await console.post("/setup", data={**form, "csrf": "forged"})
     assert (refused.status_code, forged.status_code) == (403, 403)
-    assert (await console.get("/inbox")).status_code == 303  # still signed out
-    signed = await console.post("/signin/dev", data={**form, "csrf": csrf_of(page.text)})
-    assert (signed.status_code, signed.headers["location"]) == (303, "/inbox")
+    assert "did not come from this console" in refused.text
+    signed_out = await console.post("/signout", data={"csrf": csrf_of(page.text)})
+    assert (signed_out.status_code, signed_out.headers["location"]) == (303, "/signin")
+
+
+async def test_an_unreachable_identity_provider_is_a_page_not_a_500() -> None:
+    settings = ConsoleSettings(
+        access_url="http://access",
+        channel_url="http://channel",
+        conversation_url="http://conversation",
+        session_secret="s" * 48,
+        oidc_metadata_url="http://127.0.0.1:9/.well-known/openid-configuration",
+        live=False,
+    )
+    app = create_app(settings)
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://c") as client,
+    ):
+        answer = await client.get("/signin/start")
+    assert answer.status_code == 503
+    assert "identity provider does not answer" in answer.text
+
+
+async def test_sign_in_goes_to_the_identity_provider_with_pkce_and_a_nonce(
+    console: httpx.AsyncClient,
+) -> None:
+    answer = await console.get("/signin/start")
+    assert answer.status_code == 302
+    target = httpx.URL(answer.headers["location"])
+    assert str(target).startswith("http://access/v1/dev/oidc/authorize?")
+    query = dict(target.params)
+    assert query["client_id"] == "switchboard-console"
+    assert query["redirect_uri"] == "http://127.0.0.1:8000/signin/callback"
+    assert query["code_challenge_method"] == "S256"
+    assert query["nonce"]
+    assert query["state"]
 
 
 async def test_the_session_cookie_is_httponly_samesite_and_secure(

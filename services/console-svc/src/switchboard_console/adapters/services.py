@@ -94,19 +94,3 @@ class Api:
 
     async def delete(self, service: str, path: str) -> Any:
         return await self.call(service, "DELETE", path)
-
-
-async def dev_token(access: httpx.AsyncClient, org_id: str, user_id: str, org_role: str) -> str:
-    """A token from access-svc's development issuer (local stacks only)."""
-    response = await access.post(
-        "/v1/dev/tokens", json={"org_id": org_id, "user_id": user_id, "org_role": org_role}
-    )
-    if response.status_code != HTTPStatus.OK:
-        body = response.json() if response.content else {}
-        raise ServiceError(
-            response.status_code,
-            str(body.get("code", "error")),
-            str(body.get("message", "The development issuer refused.")),
-            body.get("field"),
-        )
-    return str(response.json()["access_token"])

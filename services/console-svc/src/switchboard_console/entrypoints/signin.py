@@ -1,17 +1,17 @@
-"""Signing in and out. Locally: access-svc's development issuer (an organization id and a
-user id, as an identity provider would assert them). OpenID Connect for production is
-not built yet (README).
+"""Signing in and out through the identity provider (OpenID Connect: locally access-svc's
+development issuer, in production the organization's own). The person's standing on
+record then decides who they are: a token alone makes at most a founder, the identity
+provider's admin of an organization with no admin on record yet, whose one page creates
+that first admin."""
 
-An identity-provider admin of an organization access-svc has no admin for yet is a
-founder: the one thing they can do is create the organization's first admin on record."""
-
-import uuid
 from http import HTTPStatus
 
+import httpx2
+from authlib.integrations.base_client.errors import OAuthError
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from switchboard_console.adapters.services import Api, ServiceError, dev_token
+from switchboard_console.adapters.services import Api, ServiceError
 from switchboard_console.context import Ctx
 from switchboard_console.entrypoints.render import back_to, render
 from switchboard_console.entrypoints.session import (
@@ -29,56 +29,47 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/signin")
 async def signin_page(request: Request, ctx: Ctx) -> HTMLResponse:
-    return render(
-        request,
-        ctx,
-        "signin.html",
-        dev=ctx.settings.dev_sign_in,
-        new_org=str(uuid.uuid4()),
-        new_user=str(uuid.uuid4()),
-    )
+    return render(request, ctx, "signin.html")
 
 
-@router.post("/signin/dev")
-async def signin_dev(request: Request, ctx: Ctx, data: Form) -> Response:
-    if not ctx.settings.dev_sign_in:
-        return render(request, ctx, "error.html", 404, message="Not here.")
+@router.get("/signin/start")
+async def signin_start(request: Request, ctx: Ctx) -> Response:
+    hint = request.query_params.get("login_hint")
     try:
-        org_id = str(uuid.UUID(field(data, "org_id").strip()))
-        user_id = str(uuid.UUID(field(data, "user_id").strip()))
-    except ValueError:
-        flash(request, "The organization and the user are ids (UUIDs).", "error")
-        return back_to("/signin")
-    role = "admin" if field(data, "org_role") == "admin" else "agent"
+        return await ctx.identity.redirect(request, hint[:200] if hint else None)
+    except (httpx2.HTTPError, OAuthError, ValueError):
+        message = "The identity provider does not answer: try again in a moment."
+        return render(request, ctx, "error.html", HTTPStatus.SERVICE_UNAVAILABLE, message=message)
+
+
+@router.get("/signin/callback")
+async def signin_callback(request: Request, ctx: Ctx) -> Response:
     try:
-        token = await dev_token(ctx.services.access, org_id, user_id, role)
-    except ServiceError as refused:
-        flash(request, refused.message, "error")
+        signed = await ctx.identity.complete(request)
+    except (OAuthError, KeyError, httpx2.HTTPError) as failed:
+        flash(request, f"The sign-in did not complete: {failed}", "error")
         return back_to("/signin")
-    return await _signed_in_as(request, ctx, token, org_id=org_id, user_id=user_id, role=role)
-
-
-async def _signed_in_as(
-    request: Request, ctx: Ctx, token: str, *, org_id: str, user_id: str, role: str
-) -> Response:
-    """The record's standing decides who this is; a token alone makes at most a founder."""
-    api = Api(ctx.services, token)
+    api = Api(ctx.services, signed.access_token)
     try:
         standing = await api.get("access", "/v1/me/standing")
     except ServiceError as refused:
-        if refused.status == HTTPStatus.NOT_FOUND and role == "admin":
-            sign_in(request, Person(user_id, org_id, "admin", token, founder=True))
+        if refused.status == HTTPStatus.NOT_FOUND and signed.org_role == "admin":
+            founder = Person(
+                signed.user_id, signed.org_id, "admin", signed.access_token, founder=True
+            )
+            sign_in(request, founder)
             return back_to("/setup")
         flash(request, f"Not a user of this organization: {refused.message}", "error")
         return back_to("/signin")
     if not standing["active"]:
         flash(request, "This account is deactivated.", "error")
         return back_to("/signin")
+    role = standing["org_role"]
     name = ""
-    if standing["org_role"] == "admin":
-        name = (await api.get("access", f"/v1/users/{user_id}"))["display_name"]
-    sign_in(request, Person(user_id, org_id, standing["org_role"], token, name=name))
-    return back_to("/settings/channels" if standing["org_role"] == "admin" else "/inbox")
+    if role == "admin":
+        name = (await api.get("access", f"/v1/users/{signed.user_id}"))["display_name"]
+    sign_in(request, Person(signed.user_id, signed.org_id, role, signed.access_token, name=name))
+    return back_to("/settings/channels" if role == "admin" else "/inbox")
 
 
 @router.get("/setup")
@@ -108,14 +99,10 @@ async def setup(request: Request, ctx: Ctx, data: Form) -> Response:
     except ServiceError as refused:
         flash(request, refused.message + (f" ({refused.field})" if refused.field else ""), "error")
         return back_to("/setup")
-    if not ctx.settings.dev_sign_in:  # the identity provider signs the new admin in
-        sign_out(request)
-        flash(request, "Your admin account exists: sign in with it.")
-        return back_to("/signin")
-    token = await dev_token(ctx.services.access, founder.org_id, created["id"], "admin")
-    return await _signed_in_as(
-        request, ctx, token, org_id=founder.org_id, user_id=created["id"], role="admin"
-    )
+    # The admin on record is who acts from now on: sign in as it (the hint names it to the
+    # identity provider; the development issuer fills its form with it).
+    sign_out(request)
+    return back_to(f"/signin/start?login_hint={founder.org_id}:{created['id']}")
 
 
 @router.post("/signout")
