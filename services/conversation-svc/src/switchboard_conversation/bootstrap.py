@@ -15,13 +15,14 @@ from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.domain.messages import EchoHold
 from switchboard_conversation.entrypoints.consumers import subscriptions
 from switchboard_conversation.entrypoints.http import admin, conversations, deps, queues
-from switchboard_conversation.service_layer.context import Clock, Context, utc_now
+from switchboard_conversation.service_layer.context import Context
 from switchboard_conversation.service_layer.sweeper import Sweeper
 from switchboard_conversation.settings import ConversationSettings
 from switchboard_platform.auth.http import install_auth
 from switchboard_platform.auth.service_tokens import ServiceTokens
 from switchboard_platform.auth.standing import install_standing
 from switchboard_platform.auth.verifier import build_verifier
+from switchboard_platform.clock import Clock, utc_now
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.outbox import OutboxRelay
 from switchboard_platform.http.app import create_app as create_service_app

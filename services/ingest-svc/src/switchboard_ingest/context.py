@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from switchboard_ingest.settings import IngestSettings
+from switchboard_platform.clock import Clock, utc_now
 from switchboard_platform.kafka.broker import Publisher
 
 
@@ -12,6 +13,7 @@ from switchboard_platform.kafka.broker import Publisher
 class IngestContext:
     settings: IngestSettings
     publisher: Publisher
+    clock: Clock = utc_now
 
 
 def get_context(request: Request) -> IngestContext:

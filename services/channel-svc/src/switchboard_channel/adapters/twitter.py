@@ -6,7 +6,6 @@ for JSON bodies (authlib signs non-form bodies as empty and drops them otherwise
 """
 
 import asyncio
-import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -61,7 +60,7 @@ class Sent:
 
 @dataclass(frozen=True)
 class RateLimited:
-    reset_at: float  # epoch seconds
+    reset_at: float | None  # epoch seconds; None: Twitter did not say
 
 
 @dataclass(frozen=True)
@@ -317,7 +316,7 @@ def _outcome(kind: MessageKind, response: httpx2.Response) -> SendOutcome:
         return Sent(str(data["id"] if kind is MessageKind.TWEET else data["dm_event_id"]))
     if status == HTTP_TOO_MANY:
         reset = response.headers.get("x-rate-limit-reset")
-        return RateLimited(float(reset) if reset else time.time() + 60)
+        return RateLimited(float(reset) if reset else None)
     if status >= HTTP_SERVER_ERROR:
         return Retryable(f"{status}: {detail}")
     if status == HTTP_UNAUTHORIZED:

@@ -2,17 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from switchboard_channel.adapters.access import AccessDirectory
 from switchboard_channel.adapters.crypto import CredentialCipher
 from switchboard_channel.adapters.reconcile import Reconciler
 from switchboard_channel.adapters.twitter import TwitterApi
 from switchboard_channel.adapters.unit_of_work import UnitOfWork
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from switchboard_platform.clock import Clock, utc_now
 
 
 @dataclass(frozen=True)
@@ -35,4 +32,4 @@ class ChannelContext:
     unsubscribe_backoff_seconds: float = 30.0
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     echo_retention: timedelta = timedelta(hours=1)
-    clock: Callable[[], datetime] = utc_now
+    clock: Clock = utc_now

@@ -58,6 +58,7 @@ RESULT_NAMESPACE = uuid.UUID("b0d7e3a2-4f51-4a8e-9c1d-5e2f7a6b3c90")
 RECONCILE_SKEW = timedelta(seconds=5)  # Twitter's clock against ours
 RECONCILE_POLL_SECONDS = 0.5
 RECONCILE_SLICE_SECONDS = 10.0
+RATE_LIMIT_UNSAID = timedelta(seconds=60)  # a 429 without x-rate-limit-reset
 
 
 class RetryLaterError(TimeoutError):
@@ -198,7 +199,12 @@ class Delivering:
                     await self._sent_new(twitter_id)
                     return
                 case RateLimited(reset_at):
-                    not_before = datetime.fromtimestamp(reset_at, UTC) + timedelta(seconds=1)
+                    reset = (
+                        ctx.clock() + RATE_LIMIT_UNSAID
+                        if reset_at is None
+                        else datetime.fromtimestamp(reset_at, UTC)
+                    )
+                    not_before = reset + timedelta(seconds=1)
                     log.info("rate limited", message_id=str(self.message_id), until=str(not_before))
                     await self._update(state=DeliveryState.PENDING.value, not_before=not_before)
                 case Refused(_, "channel_deauthorized", detail):

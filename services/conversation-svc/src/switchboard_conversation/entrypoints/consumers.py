@@ -20,13 +20,13 @@ def subscriptions(
     *, context: Context, publisher: EventPublisher, group_id: str, service: str
 ) -> list[Subscription]:
     async def on_activity(event: Event[Any]) -> None:
-        await handle_activity(context.unit_of_work(), event)
+        await handle_activity(context.unit_of_work(), event, clock=context.clock)
 
     @asynccontextmanager
     async def activity_batch() -> AsyncIterator[Handler]:
         async with context.unit_of_work() as uow:
             uow.defer_writes()
-            yield partial(apply_activity, uow)
+            yield partial(apply_activity, uow, clock=context.clock)
 
     async def on_channel(event: Event[Any]) -> None:
         await handle_channel_snapshot(context.unit_of_work(), event)

@@ -7,7 +7,6 @@ the header, the body and every answer (`delivery_docs`).
 """
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated, Any, NoReturn
 
 from fastapi import APIRouter, Query, Request, Response
@@ -78,7 +77,7 @@ async def deliver(request: Request) -> Response:
             signature_header=request.headers.get(SIGNATURE_HEADER),
             consumer_secret=context.settings.twitter_consumer_secret.get_secret_value(),
             publisher=context.publisher,
-            received_at=datetime.now(UTC),
+            received_at=context.clock(),
         )
     except InvalidSignatureError:
         metrics.REJECTED.labels(reason="signature").inc()
