@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from switchboard_channel import metrics
 from switchboard_channel.domain.credentials import AccountCredentials
 from switchboard_contracts.enums import MessageKind
+from switchboard_platform.auth.http import bearer_header
 from switchboard_platform.logs import get_logger
 
 log = get_logger(__name__)
@@ -210,7 +211,7 @@ class TwitterApi:
             async with httpx2.AsyncClient(
                 transport=self._transport, timeout=self._timeout
             ) as client:
-                headers = {"authorization": f"Bearer {await self._bearer(client)}"}
+                headers = bearer_header(await self._bearer(client))
                 listed = await client.get(f"{self._api}/2/webhooks", headers=headers)
                 listed.raise_for_status()
                 found = [hook for hook in listed.json().get("data", []) if hook["url"] == url]
@@ -261,7 +262,7 @@ class TwitterApi:
             async with httpx2.AsyncClient(
                 base_url=self._api, transport=self._transport, timeout=self._timeout
             ) as client:
-                headers = {"authorization": f"Bearer {await self._bearer(client)}"}
+                headers = bearer_header(await self._bearer(client))
                 return await client.delete(
                     f"/2/account_activity/webhooks/{webhook_id}/subscriptions/{user_id}/all",
                     headers=headers,

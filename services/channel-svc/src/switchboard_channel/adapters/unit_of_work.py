@@ -15,10 +15,7 @@ from switchboard_channel.domain.channel import AutoResolve, Channel, Settings
 from switchboard_channel.domain.delivery import DeliveryState
 from switchboard_channel.domain.echoes import Echo
 from switchboard_contracts.enums import ChannelStatus, MessageKind
-from switchboard_contracts.envelope import Event
-from switchboard_contracts.topics import Topic
 from switchboard_platform.db.idempotency import first_delivery
-from switchboard_platform.db.outbox import enqueue
 from switchboard_platform.db.unit_of_work import SessionUnitOfWork
 
 
@@ -50,13 +47,12 @@ class PendingUnsubscription:
 
 
 class UnitOfWork(SessionUnitOfWork):
+    outbox = tables.outbox
+
     async def first_delivery(self, consumer: str, event_id: uuid.UUID) -> bool:
         return await first_delivery(
             self.session, tables.processed_events, consumer=consumer, event_id=event_id
         )
-
-    async def publish(self, topic: Topic, event: Event[Any], *, key: str) -> None:
-        await enqueue(self.session, tables.outbox, topic, event, key=key)
 
     # channels ------------------------------------------------------------------------------
     async def channel(self, org_id: uuid.UUID, channel_id: uuid.UUID) -> Channel | None:

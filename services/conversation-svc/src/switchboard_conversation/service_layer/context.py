@@ -13,7 +13,7 @@ from switchboard_platform.clock import Clock, utc_now
 
 
 @dataclass(frozen=True)
-class Context:
+class ConversationContext:
     unit_of_work: Callable[[], UnitOfWork]
     access: AccessChecker
     clock: Clock = utc_now

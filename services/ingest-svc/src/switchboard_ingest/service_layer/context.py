@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-from fastapi import Request
-
 from switchboard_ingest.settings import IngestSettings
 from switchboard_platform.clock import Clock, utc_now
 from switchboard_platform.kafka.broker import Publisher
@@ -14,8 +12,3 @@ class IngestContext:
     settings: IngestSettings
     publisher: Publisher
     clock: Clock = utc_now
-
-
-def get_context(request: Request) -> IngestContext:
-    context: IngestContext = request.app.state.context
-    return context
