@@ -20,9 +20,10 @@ from switchboard_channel.adapters.reconcile import (
 )
 from switchboard_channel.adapters.twitter import TwitterApi
 from switchboard_channel.adapters.unit_of_work import UnitOfWork
+from switchboard_channel.domain.delivery import DeliveryPolicy
 from switchboard_channel.entrypoints.consumers import subscriptions
 from switchboard_channel.entrypoints.http import channels, deps
-from switchboard_channel.service_layer.context import ChannelContext, DeliveryPolicy
+from switchboard_channel.service_layer.context import ChannelContext
 from switchboard_channel.service_layer.echoes import prune_echoes
 from switchboard_channel.service_layer.unsubscribe import unsubscribe_due
 from switchboard_channel.settings import ChannelSettings

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, delete, exists, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 
 from switchboard_channel.adapters import tables
-from switchboard_channel.domain.channel import AutoResolve, Channel, Settings
+from switchboard_channel.domain.channel import AlreadyConnectedError, AutoResolve, Channel, Settings
 from switchboard_channel.domain.delivery import DeliveryState
 from switchboard_channel.domain.echoes import Echo
 from switchboard_contracts.enums import ChannelStatus, MessageKind
@@ -104,13 +104,18 @@ class UnitOfWork(SessionUnitOfWork):
         return None if value is None else bytes(value)
 
     async def add_channel(self, channel: Channel, credentials: bytes) -> None:
-        await self.session.execute(
-            insert(tables.channels).values(
-                **_values(channel),
-                credentials_encrypted=credentials,
-                created_at=channel.updated_at,
+        """Raises `AlreadyConnectedError` when the account has a channel in the
+        organization already (the unique index decides between concurrent connects)."""
+        try:
+            await self.session.execute(
+                insert(tables.channels).values(
+                    **_values(channel),
+                    credentials_encrypted=credentials,
+                    created_at=channel.updated_at,
+                )
             )
-        )
+        except IntegrityError:
+            raise AlreadyConnectedError(channel.twitter_account_id) from None
 
     async def save_channel(
         self, channel: Channel, *, credentials: bytes | None = None, wipe_credentials: bool = False
@@ -240,14 +245,15 @@ class UnitOfWork(SessionUnitOfWork):
     # ciphertext (the re-encryption job) ------------------------------------------------------
     async def ciphertext_keys(
         self,
-        key: Column[Any],
-        column: Column[Any],
+        name: str,
         *,
         after: Any = None,
         among: Sequence[Any] | None = None,
         limit: int | None = None,
     ) -> list[Any]:
-        """The keys of the rows holding ciphertext in `column`, in key order (no lock)."""
+        """The keys of the rows holding ciphertext in the column `name` (one of
+        `tables.ENCRYPTED_COLUMN_NAMES`), in key order (no lock)."""
+        key, column = tables.ENCRYPTED_BY_NAME[name]
         query = select(key).where(column.is_not(None)).order_by(key).limit(limit)
         if after is not None:
             query = query.where(key > after)
@@ -255,11 +261,10 @@ class UnitOfWork(SessionUnitOfWork):
             query = query.where(key.in_(among))
         return list((await self.session.scalars(query)).all())
 
-    async def lock_ciphertexts(
-        self, key: Column[Any], column: Column[Any], keys: Sequence[Any]
-    ) -> list[tuple[Any, bytes]]:
+    async def lock_ciphertexts(self, name: str, keys: Sequence[Any]) -> list[tuple[Any, bytes]]:
         """Those rows' ciphertexts, locked for the transaction; rows another transaction
         holds are skipped (the caller comes back for them)."""
+        key, column = tables.ENCRYPTED_BY_NAME[name]
         rows = await self.session.execute(
             select(key, column)
             .where(key.in_(keys), column.is_not(None))
@@ -268,9 +273,8 @@ class UnitOfWork(SessionUnitOfWork):
         )
         return [(row[0], bytes(row[1])) for row in rows]
 
-    async def store_ciphertext(
-        self, key: Column[Any], column: Column[Any], row_key: Any, value: bytes
-    ) -> None:
+    async def store_ciphertext(self, name: str, row_key: Any, value: bytes) -> None:
+        key, column = tables.ENCRYPTED_BY_NAME[name]
         await self.session.execute(
             update(column.table).where(key == row_key).values({column.name: value})
         )

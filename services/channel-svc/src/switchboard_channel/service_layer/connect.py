@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-import sqlalchemy.exc
-
 from switchboard_channel.adapters.twitter import AccessToken, TwitterError
 from switchboard_channel.adapters.unit_of_work import OAuthState
-from switchboard_channel.domain.channel import Change, Channel
+from switchboard_channel.domain.channel import AlreadyConnectedError, Change, Channel
 from switchboard_channel.service_layer.context import ChannelContext
 from switchboard_channel.service_layer.errors import (
     BadRequestError,
@@ -127,7 +125,7 @@ async def complete(
     name = await account_name(ctx, access)
     try:
         channel, change = await _store(ctx, found, access, name)
-    except sqlalchemy.exc.IntegrityError:  # connected concurrently
+    except AlreadyConnectedError:  # connected concurrently
         raise already_connected() from None
     subscribed = await subscribe(ctx, channel, access)
     log.info(

@@ -9,14 +9,8 @@ from switchboard_channel.adapters.crypto import CredentialCipher
 from switchboard_channel.adapters.reconcile import Reconciler
 from switchboard_channel.adapters.twitter import TwitterApi
 from switchboard_channel.adapters.unit_of_work import UnitOfWork
+from switchboard_channel.domain.delivery import DeliveryPolicy
 from switchboard_platform.clock import Clock, utc_now
-
-
-@dataclass(frozen=True)
-class DeliveryPolicy:
-    max_attempts: int = 5
-    backoff_seconds: float = 0.5
-    rate_limit_inline_wait_seconds: float = 60.0
 
 
 @dataclass

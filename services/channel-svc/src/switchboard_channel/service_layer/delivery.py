@@ -13,17 +13,19 @@ rebalance does not extend it). Each handler call waits at most `RECONCILE_SLICE_
 and then raises `ReconcileLaterError` (retryable, like a long rate-limit wait): the
 partition waits meanwhile, in order, but the consumer's poll interval is never exceeded.
 
-Twitter's answers: 201 -> sent; 429 -> wait for `x-rate-limit-reset` and send again
-(never dropped; waits longer than `rate_limit_inline_wait_seconds` are taken in slices,
-each ending in a retryable error so the consumer's poll interval is never exceeded, and
-the partition keeps its order); 5xx or no connection -> retried with backoff up to
-`max_attempts`, then `gave_up_retrying`; 401 -> the channel becomes deauthorized and the
-reply fails `channel_deauthorized`; 403 duplicate -> `duplicate_content`, not retried.
+The decisions (when to try again, give up, or wait, and the reconcile window) are
+`domain.delivery`'s; this module carries them out. Twitter's answers: 201 -> sent;
+429 -> wait for `x-rate-limit-reset` and send again (never dropped; waits longer than
+`rate_limit_inline_wait_seconds` are taken in slices, each ending in a retryable error so
+the consumer's poll interval is never exceeded, and the partition keeps its order); 5xx
+or no connection -> retried with backoff up to `max_attempts`, then `gave_up_retrying`;
+401 -> the channel becomes deauthorized and the reply fails `channel_deauthorized`; 403
+duplicate -> `duplicate_content`, not retried.
 """
 
 import asyncio
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from switchboard_channel.adapters.twitter import (
@@ -36,7 +38,12 @@ from switchboard_channel.adapters.twitter import (
 )
 from switchboard_channel.adapters.unit_of_work import Delivery, UnitOfWork
 from switchboard_channel.domain.credentials import AccountCredentials
-from switchboard_channel.domain.delivery import DeliveryState
+from switchboard_channel.domain.delivery import (
+    DeliveryState,
+    rate_limited_until,
+    reconcile_since,
+    reconcile_until,
+)
 from switchboard_channel.metrics import RECONCILIATIONS
 from switchboard_channel.service_layer.context import ChannelContext
 from switchboard_channel.service_layer.published_events import TOPIC, snapshot
@@ -50,20 +57,17 @@ from switchboard_contracts.events.replies import (
     ReplySentPayload,
 )
 from switchboard_contracts.topics import REPLIES_RESULTS
+from switchboard_platform.kafka.consumer import RetryLaterError
 from switchboard_platform.logs import get_logger
 
 log = get_logger(__name__)
 SERVICE_ACTOR = Actor(kind=ActorKind.SERVICE, id="channel-svc")
 RESULT_NAMESPACE = uuid.UUID("b0d7e3a2-4f51-4a8e-9c1d-5e2f7a6b3c90")
-RECONCILE_SKEW = timedelta(seconds=5)  # Twitter's clock against ours
+# How long one handler call may block: the consumer's poll interval bounds it.
 RECONCILE_POLL_SECONDS = 0.5
 RECONCILE_SLICE_SECONDS = 10.0
-RATE_LIMIT_UNSAID = timedelta(seconds=60)  # a 429 without x-rate-limit-reset
 
-
-class RetryLaterError(TimeoutError):
-    """Not yet: a rate-limit reset is further away than one attempt may wait. A
-    `TimeoutError`, so the platform consumer retries it without limit (never dropped)."""
+__all__ = ["ReconcileLaterError", "RetryLaterError", "handle_reply_requested"]
 
 
 class ReconcileLaterError(RetryLaterError):
@@ -127,7 +131,7 @@ class Delivering:
         go on; False: settled here (sent, or failed because it cannot be known). May raise
         `ReconcileLaterError` while the answer may still come."""
         reconciler = self.ctx.reconciler
-        since = (since or self.ctx.clock()) - RECONCILE_SKEW
+        since = reconcile_since(since, self.ctx.clock())
         found = await reconciler.find_sent(account_id, self.reply, since)
         if found is None and self.echoes_expected and reconciler.patience_seconds > 0:
             found = await self._await_answer(account_id, since)
@@ -157,7 +161,7 @@ class Delivering:
         ctx = self.ctx
         now = ctx.clock()
         if self.reconcile_until is None:
-            self.reconcile_until = now + timedelta(seconds=ctx.reconciler.patience_seconds)
+            self.reconcile_until = reconcile_until(now, ctx.reconciler.patience_seconds)
             await self._update(reconcile_until=self.reconcile_until)
             log.info(
                 "interrupted send: waiting for its echo",
@@ -199,12 +203,7 @@ class Delivering:
                     await self._sent_new(twitter_id)
                     return
                 case RateLimited(reset_at):
-                    reset = (
-                        ctx.clock() + RATE_LIMIT_UNSAID
-                        if reset_at is None
-                        else datetime.fromtimestamp(reset_at, UTC)
-                    )
-                    not_before = reset + timedelta(seconds=1)
+                    not_before = rate_limited_until(reset_at, ctx.clock())
                     log.info("rate limited", message_id=str(self.message_id), until=str(not_before))
                     await self._update(state=DeliveryState.PENDING.value, not_before=not_before)
                 case Refused(_, "channel_deauthorized", detail):
@@ -219,23 +218,20 @@ class Delivering:
                     ):
                         return
                     attempts += 1
-                    if attempts >= policy.max_attempts:
+                    if policy.gives_up(attempts):
                         await self._fail(
                             "gave_up_retrying", f"Twitter failed {attempts} times: {detail}"
                         )
                         return
                     await self._update(state=DeliveryState.PENDING.value, attempts=attempts)
-                    await asyncio.sleep(policy.backoff_seconds * 2 ** (attempts - 1))
+                    await asyncio.sleep(policy.backoff(attempts))
 
     async def _wait_until(self, not_before: datetime) -> None:
-        wait = (not_before - self.ctx.clock()).total_seconds()
-        if wait <= 0:
-            return
-        inline = self.ctx.delivery.rate_limit_inline_wait_seconds
-        if wait > inline:
-            await asyncio.sleep(inline)
+        wait = self.ctx.delivery.rate_limit_wait(not_before, self.ctx.clock())
+        if wait.seconds > 0:
+            await asyncio.sleep(wait.seconds)
+        if wait.then_retry_later:
             raise RetryLaterError(f"rate limited until {not_before.isoformat()}")
-        await asyncio.sleep(wait)
 
     async def _update(self, **values: Any) -> None:
         async with self.ctx.unit_of_work() as uow:

@@ -17,6 +17,7 @@ from switchboard_conversation.adapters.conversations import (
     DeferringRepository,
     Writes,
 )
+from switchboard_conversation.adapters.queues import Reads
 from switchboard_conversation.adapters.topics import TopicRepository
 from switchboard_conversation.domain.channel import ChannelView
 from switchboard_conversation.domain.conversation import Conversation
@@ -29,10 +30,12 @@ class UnitOfWork(SessionUnitOfWork):
     outbox = tables.outbox
     conversations: ConversationRepository
     topics: TopicRepository
+    reads: Reads
 
     def _opened(self) -> None:
         self.conversations = ConversationRepository(self.session)
         self.topics = TopicRepository(self.session)
+        self.reads = Reads(self.session)
         self._deferred: _Deferred | None = None
 
     def defer_writes(self) -> None:

@@ -2,8 +2,8 @@
 
 import uuid
 
-from switchboard_conversation.adapters.topics import Topic
 from switchboard_conversation.domain.errors import ConflictError, InvalidActionError
+from switchboard_conversation.domain.topics import Topic
 from switchboard_conversation.service_layer.context import Caller, ConversationContext
 from switchboard_conversation.service_layer.errors import ForbiddenError, NotFoundError
 
