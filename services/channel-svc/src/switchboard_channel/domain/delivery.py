@@ -7,6 +7,7 @@ attempt means an earlier attempt was interrupted after it may have reached Twitt
 is reconciled against what the account actually sent, never simply sent again.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -21,6 +22,16 @@ class DeliveryState(StrEnum):
     @property
     def final(self) -> bool:
         return self in {DeliveryState.SENT, DeliveryState.FAILED}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    message_id: uuid.UUID
+    state: DeliveryState
+    attempts: int
+    not_before: datetime | None
+    sending_since: datetime | None
+    reconcile_until: datetime | None = None
 
 
 # The rules of sending: when to try again, when to give up, how long to wait. The service

@@ -36,9 +36,10 @@ from switchboard_channel.adapters.twitter import (
     Sent,
     Unknown,
 )
-from switchboard_channel.adapters.unit_of_work import Delivery, UnitOfWork
+from switchboard_channel.adapters.unit_of_work import UnitOfWork
 from switchboard_channel.domain.credentials import AccountCredentials
 from switchboard_channel.domain.delivery import (
+    Delivery,
     DeliveryState,
     rate_limited_until,
     reconcile_since,
@@ -93,12 +94,12 @@ class Delivering:
     async def run(self) -> None:
         ctx, p = self.ctx, self.event.payload
         async with ctx.unit_of_work() as uow:
-            delivery = await uow.delivery(self.message_id)
+            delivery = await uow.deliveries.get(self.message_id)
             if delivery is not None and delivery.state.final:
                 return  # a redelivery: the result is already on its way
             if delivery is None:
                 now = ctx.clock()
-                await uow.add_delivery(
+                await uow.deliveries.add(
                     message_id=self.message_id,
                     org_id=self.event.org_id,
                     channel_id=p.channel_id,
@@ -106,10 +107,12 @@ class Delivering:
                     at=now,
                 )
                 delivery = Delivery(self.message_id, DeliveryState.PENDING, 0, None, None)
-            channel = await uow.channel(self.event.org_id, p.channel_id)
-            blob = None if channel is None else await uow.credentials(channel.id)
+            channel = await uow.channels.get(self.event.org_id, p.channel_id)
+            blob = None if channel is None else await uow.channels.credentials(channel.id)
             # Echoes come only through the account's webhook subscription.
-            self.echoes_expected = channel is not None and await uow.webhook_subscribed(channel.id)
+            self.echoes_expected = channel is not None and await uow.channels.webhook_subscribed(
+                channel.id
+            )
         self.reconcile_until = delivery.reconcile_until
         if channel is None:
             await self._fail("invalid_request", "The channel is unknown in this organization.")
@@ -235,7 +238,7 @@ class Delivering:
 
     async def _update(self, **values: Any) -> None:
         async with self.ctx.unit_of_work() as uow:
-            await uow.update_delivery(self.message_id, self.ctx.clock(), **values)
+            await uow.deliveries.update(self.message_id, self.ctx.clock(), **values)
 
     async def _sent_new(self, twitter_id: str) -> None:
         """The id Twitter has just given: no other delivery can have it."""
@@ -248,7 +251,7 @@ class Delivering:
         now = self.ctx.clock()
         p = self.event.payload
         async with self.ctx.unit_of_work() as uow:
-            if not await uow.record_sent(self.message_id, now, twitter_id):
+            if not await uow.deliveries.record_sent(self.message_id, now, twitter_id):
                 return False
             await uow.publish(
                 REPLIES_RESULTS,
@@ -273,7 +276,7 @@ class Delivering:
     async def _record_failure(self, uow: UnitOfWork, reason: str, detail: str) -> None:
         now = self.ctx.clock()
         p = self.event.payload
-        await uow.update_delivery(
+        await uow.deliveries.update(
             self.message_id, now, state=DeliveryState.FAILED.value, reason=reason, detail=detail
         )
         await uow.publish(
@@ -295,10 +298,10 @@ class Delivering:
     async def _deauthorized(self, detail: str) -> None:
         p = self.event.payload
         async with self.ctx.unit_of_work() as uow:
-            channel = await uow.channel(self.event.org_id, p.channel_id)
+            channel = await uow.channels.get(self.event.org_id, p.channel_id)
             changed = None if channel is None else channel.deauthorize(at=self.ctx.clock())
             if changed is not None:
-                await uow.save_channel(changed)
+                await uow.channels.save(changed)
                 await uow.publish(
                     TOPIC,
                     snapshot(

@@ -65,7 +65,7 @@ async def reencrypt(
         after: Any = None
         while True:
             async with unit_of_work() as uow:
-                keys = await uow.ciphertext_keys(target, after=after, limit=batch_size)
+                keys = await uow.ciphertexts.keys(target, after=after, limit=batch_size)
                 if not keys:
                     break
                 busy += await _batch(uow, cipher, target, keys, part)
@@ -75,7 +75,7 @@ async def reencrypt(
                 break
             await asyncio.sleep(busy_wait_seconds)
             async with unit_of_work() as uow:  # those still holding ciphertext
-                keys = await uow.ciphertext_keys(target, among=busy)
+                keys = await uow.ciphertexts.keys(target, among=busy)
                 busy = await _batch(uow, cipher, target, keys, part) if keys else []
         part.busy = len(busy)
         log.info("re-encryption", column=target, **vars(part))
@@ -90,7 +90,7 @@ async def _batch(
     part: ColumnReport,
 ) -> list[Any]:
     """Rotate what of `keys` this transaction could lock; the keys it could not."""
-    locked = await uow.lock_ciphertexts(target, keys)
+    locked = await uow.ciphertexts.lock(target, keys)
     for row_key, data in locked:
         if cipher.is_current(data):
             part.current += 1
@@ -100,7 +100,7 @@ async def _batch(
             part.unreadable += 1
             log.error("a stored secret decrypts with no configured key", column=target)
             continue
-        await uow.store_ciphertext(target, row_key, rotated)
+        await uow.ciphertexts.store(target, row_key, rotated)
         part.reencrypted += 1
     taken = {row_key for row_key, _ in locked}
     return [k for k in keys if k not in taken]
