@@ -14,11 +14,9 @@ from switchboard_access.service_layer.context import AccessContext
 from switchboard_access.settings import AccessSettings
 from switchboard_platform.auth.signing import TokenSigner, generate_signing_key, load_signing_key
 from switchboard_platform.auth.verifier import build_verifier
-from switchboard_platform.db.engine import create_engine, session_factory
-from switchboard_platform.db.outbox import OutboxRelay
-from switchboard_platform.kafka.broker import EventPublisher, build_broker
+from switchboard_platform.db.engine import session_factory
 from switchboard_platform.logs import get_logger
-from switchboard_platform.service import ServiceParts, service_app
+from switchboard_platform.service import Plumbing, ServiceParts, service_app
 from switchboard_platform.settings import DatabaseSettings
 
 SERVICE = "access-svc"
@@ -27,19 +25,13 @@ log = get_logger(__name__)
 
 def create_app(settings: AccessSettings | None = None) -> FastAPI:
     settings = settings or AccessSettings()
-    engine = create_engine(settings.database.url, pool_size=settings.database.pool_size)
+    plumbing = Plumbing.of(SERVICE, settings, settings.database)
+    engine = plumbing.engine
     reading_sessions = session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
     context = AccessContext(
         unit_of_work=partial(UnitOfWork, session_factory(engine)),
         reading=partial(UnitOfWork, reading_sessions, read_only=True),
     )
-    broker = build_broker(settings.kafka, client_id=SERVICE, traced=settings.tracing.enabled)
-    publisher = EventPublisher(broker, settings.kafka)
-    for subscription in subscriptions(
-        context=context, publisher=publisher, group_id=settings.consumer_group, service=SERVICE
-    ):
-        subscription.register(broker)
-    relay = OutboxRelay(engine, tables.outbox, publisher)
     signer = _dev_signer(settings)
     verifier = build_verifier(settings.auth, keys=signer.public_keys if signer else None)
 
@@ -59,13 +51,14 @@ def create_app(settings: AccessSettings | None = None) -> FastAPI:
         ServiceParts(
             name=SERVICE,
             settings=settings,
-            engine=engine,
-            broker=broker,
+            plumbing=plumbing,
+            outbox=tables.outbox,
+            subscriptions=subscriptions,
+            group_id=settings.consumer_group,
             verifier=verifier,
             standing=DatabaseStanding(reading_sessions),
             context=context,
             routers=routers,
-            relays=[relay],
             on_start=warn_of_dev_issuer if signer is not None else None,
             install=[deps.install],
         ),

@@ -28,11 +28,9 @@ from switchboard_channel.service_layer.echoes import prune_echoes
 from switchboard_channel.service_layer.unsubscribe import unsubscribe_due
 from switchboard_channel.settings import ChannelSettings
 from switchboard_platform.auth.verifier import build_verifier
-from switchboard_platform.db.engine import create_engine, session_factory
-from switchboard_platform.db.outbox import OutboxRelay
-from switchboard_platform.kafka.broker import EventPublisher, build_broker
+from switchboard_platform.db.engine import session_factory
 from switchboard_platform.periodic import Periodic
-from switchboard_platform.service import ServiceParts, service_app
+from switchboard_platform.service import Plumbing, ServiceParts, service_app
 from switchboard_platform.settings import DatabaseSettings
 
 SERVICE = "channel-svc"
@@ -48,20 +46,13 @@ def create_app(
     """`twitter_transport` and `access` let tests put the simulator and access-svc in
     process; by default both are reached over the network at their configured URLs."""
     settings = settings or ChannelSettings()
-    engine = create_engine(settings.database.url, pool_size=settings.database.pool_size)
-    broker = build_broker(settings.kafka, client_id=SERVICE, traced=settings.tracing.enabled)
-    publisher = EventPublisher(broker, settings.kafka)
+    plumbing = Plumbing.of(SERVICE, settings, settings.database)
     context = build_context(
         settings,
-        unit_of_work=partial(UnitOfWork, session_factory(engine)),
+        unit_of_work=partial(UnitOfWork, session_factory(plumbing.engine)),
         twitter_transport=twitter_transport,
         access=access,
     )
-    for subscription in subscriptions(
-        context=context, publisher=publisher, group_id=settings.consumer_group, service=SERVICE
-    ):
-        subscription.register(broker)
-    relay = OutboxRelay(engine, tables.outbox, publisher)
     unsubscriber = Periodic(
         "unsubscribe",
         partial(unsubscribe_due, context),
@@ -76,13 +67,14 @@ def create_app(
         ServiceParts(
             name=SERVICE,
             settings=settings,
-            engine=engine,
-            broker=broker,
+            plumbing=plumbing,
+            outbox=tables.outbox,
+            subscriptions=subscriptions,
+            group_id=settings.consumer_group,
             verifier=build_verifier(settings.auth),
             standing=context.access,
             context=context,
             routers=[channels.router],
-            relays=[relay],
             periodic=[unsubscriber, echo_pruner],
             closing=[context.access.aclose],
             install=[deps.install],

@@ -19,11 +19,9 @@ from switchboard_conversation.settings import ConversationSettings
 from switchboard_platform.auth.service_tokens import ServiceTokens
 from switchboard_platform.auth.verifier import build_verifier
 from switchboard_platform.clock import Clock, utc_now
-from switchboard_platform.db.engine import create_engine, session_factory
-from switchboard_platform.db.outbox import OutboxRelay
-from switchboard_platform.kafka.broker import EventPublisher, build_broker
+from switchboard_platform.db.engine import session_factory
 from switchboard_platform.periodic import Periodic
-from switchboard_platform.service import ServiceParts, service_app
+from switchboard_platform.service import Plumbing, ServiceParts, service_app
 from switchboard_platform.settings import DatabaseSettings
 
 SERVICE = "conversation-svc"
@@ -39,19 +37,12 @@ def create_app(
     """`access` and `clock` let tests put access-svc in process and move time; `engine`
     lets a test that drives only the HTTP API (no lifespan) own and dispose the pool."""
     settings = settings or ConversationSettings()
-    engine = engine or create_engine(settings.database.url, pool_size=settings.database.pool_size)
-    broker = build_broker(settings.kafka, client_id=SERVICE, traced=settings.tracing.enabled)
-    publisher = EventPublisher(broker, settings.kafka)
+    plumbing = Plumbing.of(SERVICE, settings, settings.database, engine=engine)
     context = ConversationContext(
-        unit_of_work=partial(UnitOfWork, session_factory(engine)),
+        unit_of_work=partial(UnitOfWork, session_factory(plumbing.engine)),
         access=access or _access(settings),
         clock=clock,
     )
-    for subscription in subscriptions(
-        context=context, publisher=publisher, group_id=settings.consumer_group, service=SERVICE
-    ):
-        subscription.register(broker)
-    relay = OutboxRelay(engine, tables.outbox, publisher)
     sweeper = Sweeper(
         context,
         batch_size=settings.sweep_batch_size,
@@ -66,13 +57,14 @@ def create_app(
         ServiceParts(
             name=SERVICE,
             settings=settings,
-            engine=engine,
-            broker=broker,
+            plumbing=plumbing,
+            outbox=tables.outbox,
+            subscriptions=subscriptions,
+            group_id=settings.consumer_group,
             verifier=build_verifier(settings.auth),
             standing=context.access,
             context=context,
             routers=[queues.router, conversations.router, admin.router],
-            relays=[relay],
             periodic=periodic,
             closing=[context.access.aclose],
             install=[deps.install],
