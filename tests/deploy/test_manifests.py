@@ -93,9 +93,9 @@ def test_the_base_is_generated_from_its_sources() -> None:
 
 
 def test_builtin_resources_pass_strict_schema_validation(resources: list[dict[str, Any]]) -> None:
-    for resource in resources:
-        if is_custom(resource):
-            continue
+    builtin = [r for r in resources if not is_custom(r)]
+    assert {"Deployment", "Service", "Job", "CronJob"} <= {r["kind"] for r in builtin}
+    for resource in builtin:
         kubernetes_validate.validate(resource, KUBERNETES_VERSION, strict=True)
 
 
@@ -124,7 +124,13 @@ def test_kafka_topics_match_the_catalogue(resources: list[dict[str, Any]]) -> No
 
 
 def test_each_service_may_only_touch_its_own_topics(resources: list[dict[str, Any]]) -> None:
-    for user in of_kind(resources, "KafkaUser"):
+    users = of_kind(resources, "KafkaUser")
+    assert {u["metadata"]["name"] for u in users} == {
+        service
+        for topic in ALL_TOPICS
+        for service in (*topic.producers, *topic.consumers, *topic.followers)
+    }
+    for user in users:
         service = user["metadata"]["name"]
         for acl in user["spec"]["authorization"]["acls"]:
             if acl["resource"]["type"] != "topic":
@@ -175,7 +181,9 @@ def test_api_and_worker_pods_scale_apart(resources: list[dict[str, Any]]) -> Non
         h["spec"]["scaleTargetRef"]["name"] for h in of_kind(resources, "HorizontalPodAutoscaler")
     }
     keda = {k["spec"]["scaleTargetRef"]["name"] for k in of_kind(resources, "ScaledObject")}
-    for service in of_kind(resources, "Service"):
+    services = of_kind(resources, "Service")
+    assert services
+    for service in services:
         name = service["metadata"]["name"]
         consumes = any(name in topic.consumers for topic in ALL_TOPICS)
         assert name in hpa, name
@@ -190,7 +198,9 @@ def test_api_and_worker_pods_scale_apart(resources: list[dict[str, Any]]) -> Non
 
 
 def test_consumers_scale_on_lag_within_their_partitions(resources: list[dict[str, Any]]) -> None:
-    for scaled in of_kind(resources, "ScaledObject"):
+    scaled_objects = of_kind(resources, "ScaledObject")
+    assert scaled_objects
+    for scaled in scaled_objects:
         triggers = scaled["spec"]["triggers"]
         assert triggers
         partitions = {t.name: t.partitions for t in ALL_TOPICS}

@@ -1,9 +1,10 @@
 """The role table x every action on every service, for every kind of caller: Viewer,
 Contributor, Supervisor (user grants), an agent without a grant, the admin, a deactivated
-Supervisor and a demoted admin (whose tokens still say what they were). The expected answer
-comes from access-svc's own table (`MINIMUM_ROLE`) and the organization rules; the
-operations come from the services' OpenAPI documents, so a new route fails
-`test_every_operation_is_classified` until it is given its rule here.
+Supervisor and a demoted admin (whose tokens still say what they were). The expected
+answer comes from the one role table (`switchboard_contracts.enums.MINIMUM_ROLE`, which
+access-svc decides with) and the organization rules; the operations come from the
+services' OpenAPI documents, so a new route fails `test_every_operation_is_classified`
+until it is given its rule here.
 
 Answers: allowed, the operation's documented 2xx; a channel the caller has no access to,
 404; a role too low, 403 naming the action; deactivated, 403 `user_inactive`; not an
@@ -17,7 +18,6 @@ from typing import Any
 import httpx
 import pytest
 
-from switchboard_access.domain.permissions import role_allows
 from switchboard_contracts.enums import ChannelAction, ChannelRole
 from switchboard_testing.system import System
 from switchboard_testing.waiting import eventually
@@ -114,7 +114,7 @@ def expected(persona: Persona, op: Operation) -> tuple[int, str | None]:
         return (allowed, None) if persona.admin else (403, None)
     if persona.role is None:
         return 404, None
-    return (allowed, None) if role_allows(persona.role, action) else (403, action.value)
+    return (allowed, None) if persona.role.allows(action) else (403, action.value)
 
 
 async def setup(org: Org, sim: SimulatorClient) -> tuple[Setup, SimUser]:

@@ -37,7 +37,7 @@ from switchboard_conversation import __main__ as cli
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.bootstrap import create_app
 from switchboard_conversation.service_layer.auto_resolve import sweep
-from switchboard_conversation.service_layer.context import Context
+from switchboard_conversation.service_layer.context import ConversationContext
 from switchboard_conversation.settings import ConversationSettings
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.migrations import upgrade
@@ -194,7 +194,7 @@ async def sweep_time(url: str, stale: int) -> float:
             ),
             {"old": old, "n": stale},
         )
-    context = Context(
+    context = ConversationContext(
         unit_of_work=partial(UnitOfWork, session_factory(engine)),
         access=NoAccess(),  # type: ignore[arg-type]
     )

@@ -1,6 +1,8 @@
 """The domain's closed vocabularies, shared by every service and every event."""
 
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
 
 
 class QueueStatus(StrEnum):
@@ -25,15 +27,16 @@ class ChannelRole(StrEnum):
     def rank(self) -> int:
         return _ROLE_RANK[self]
 
+    def allows(self, action: "ChannelAction") -> bool:
+        return self.rank >= MINIMUM_ROLE[action].rank
+
 
 _ROLE_RANK = {ChannelRole.VIEWER: 1, ChannelRole.CONTRIBUTOR: 2, ChannelRole.SUPERVISOR: 3}
 
 
 class ChannelAction(StrEnum):
-    """What a user can do on a channel; access-svc's check API decides each one.
-
-    Which channel role allows which action is access-svc's rule (DOMAIN.md, "Access to a
-    channel and roles"); this is only the vocabulary callers and the check API share.
+    """What a user can do on a channel; access-svc's check API decides each one (who has
+    which role is its rule), naming the role an action needs (`minimum_role`).
     """
 
     READ = "read"  # see the channel in the selector, read its conversations and messages
@@ -43,6 +46,25 @@ class ChannelAction(StrEnum):
     TAKE_OWNERSHIP = "take_ownership"  # take ownership for oneself
     ASSIGN_OWNERSHIP = "assign_ownership"  # assign or remove another agent's ownership
     VIEW_REPORTS = "view_reports"  # see the channel's reports
+
+    @property
+    def minimum_role(self) -> ChannelRole:
+        return MINIMUM_ROLE[self]
+
+
+# DOMAIN.md's table ("Access to a channel and roles"): the least capable role that may do
+# each action. The one copy: access-svc decides with it; a fake of access-svc answers by it.
+MINIMUM_ROLE: Mapping[ChannelAction, ChannelRole] = MappingProxyType(
+    {
+        ChannelAction.READ: ChannelRole.VIEWER,
+        ChannelAction.MOVE: ChannelRole.VIEWER,
+        ChannelAction.LABEL: ChannelRole.VIEWER,
+        ChannelAction.REPLY: ChannelRole.CONTRIBUTOR,
+        ChannelAction.TAKE_OWNERSHIP: ChannelRole.CONTRIBUTOR,
+        ChannelAction.ASSIGN_OWNERSHIP: ChannelRole.SUPERVISOR,
+        ChannelAction.VIEW_REPORTS: ChannelRole.SUPERVISOR,
+    }
+)
 
 
 class PrincipalKind(StrEnum):

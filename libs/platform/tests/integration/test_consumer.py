@@ -16,7 +16,12 @@ from switchboard_contracts.envelope import Event
 from switchboard_contracts.events.channels import ChannelSnapshot
 from switchboard_contracts.topics import CHANNELS
 from switchboard_platform.kafka.broker import EventPublisher, OutgoingRecord, build_broker, encode
-from switchboard_platform.kafka.consumer import Handler, PermanentError, Subscription
+from switchboard_platform.kafka.consumer import (
+    Handler,
+    PermanentError,
+    RetryLaterError,
+    Subscription,
+)
 from switchboard_platform.settings import KafkaSettings
 from switchboard_testing.builders import channel_snapshot
 from switchboard_testing.kafka import consume_until
@@ -200,3 +205,45 @@ async def test_a_batch_is_handled_in_one_transaction_and_a_poisoned_one_one_at_a
     [letter] = [m["value"]["payload"] for m in letters if m["key"] == key]
     assert letter["original_event_id"] == str(poisoned.event_id)
     assert letter["error_type"] == "unknown_channel"
+
+
+async def test_retry_later_is_retried_without_limit_and_never_dead_lettered(
+    kafka_bootstrap_servers: str, topic_prefix: str
+) -> None:
+    """A handler's `RetryLaterError` (not yet) is the platform's contract: retried past
+    `max_attempts`, in order, until the handler takes the message."""
+    settings = KafkaSettings(bootstrap_servers=kafka_bootstrap_servers, topic_prefix=topic_prefix)
+    key = f"k-{uuid.uuid4().hex}"
+    first, second = channel_snapshot(revision=1), channel_snapshot(revision=2)
+    ours = {first.event_id, second.event_id}
+    tries: list[uuid.UUID] = []
+
+    async def handler(event: Event[Any]) -> None:
+        if event.event_id not in ours:
+            return
+        tries.append(event.event_id)
+        if len(tries) <= 3:  # more than max_attempts
+            raise RetryLaterError("not yet")
+
+    broker = build_broker(settings, client_id="consumer-test")
+    publisher = EventPublisher(broker, settings)
+    group = f"consumer-test-{uuid.uuid4().hex[:8]}"
+    Subscription(
+        topic=CHANNELS,
+        group_id=group,
+        handler=handler,
+        publisher=publisher,
+        service="consumer-test",
+        max_attempts=1,
+    ).register(broker)
+    topic = publisher.topic_name(CHANNELS)
+    await broker.start()
+    try:
+        await publisher.publish(CHANNELS, first, key=key)
+        await publisher.publish(CHANNELS, second, key=key)
+        async with asyncio.timeout(60):
+            while not await committed_everything(kafka_bootstrap_servers, topic, group):
+                await asyncio.sleep(0.2)
+    finally:
+        await broker.stop()
+    assert tries == [first.event_id] * 4 + [second.event_id]

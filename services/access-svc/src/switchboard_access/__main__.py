@@ -1,26 +1,19 @@
 """`python -m switchboard_access [migrate|serve]`."""
 
-import argparse
 from pathlib import Path
 
 from switchboard_access.bootstrap import create_app
 from switchboard_access.settings import AccessSettings
-from switchboard_platform.db.migrations import upgrade
-from switchboard_platform.http.serve import serve
+from switchboard_platform.service import command_line
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
-
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="switchboard_access")
-    parser.add_argument("command", choices=["migrate", "serve"], nargs="?", default="serve")
-    args = parser.parse_args()
-    settings = AccessSettings()
-    if args.command == "migrate":
-        upgrade(MIGRATIONS, settings.database.url)
-        return
-    serve(create_app(settings), settings)
-
+main = command_line(
+    prog="switchboard_access",
+    migrations=MIGRATIONS,
+    settings=AccessSettings,
+    create_app=create_app,
+)
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main(None))

@@ -82,13 +82,13 @@ async def running(
 async def tenant(running: Running, signer: TokenSigner) -> Tenant:
     """A new organization with its first admin on record (created by the identity
     provider's admin, as on day one)."""
-    tenant = Tenant(running.client, signer, running.app.state.access.unit_of_work)
+    tenant = Tenant(running.client, signer, running.app.state.context.unit_of_work)
     await tenant.bootstrap()
     return tenant
 
 
 @pytest.fixture
 async def other_tenant(running: Running, signer: TokenSigner) -> Tenant:
-    tenant = Tenant(running.client, signer, running.app.state.access.unit_of_work)
+    tenant = Tenant(running.client, signer, running.app.state.context.unit_of_work)
     await tenant.bootstrap()
     return tenant

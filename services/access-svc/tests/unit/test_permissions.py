@@ -4,9 +4,9 @@ import uuid
 
 import pytest
 
-from switchboard_access.domain.permissions import MINIMUM_ROLE, Verdict, decide, role_allows
+from switchboard_access.domain.permissions import Verdict, decide
 from switchboard_access.domain.roles import ChannelGrants, Member
-from switchboard_contracts.enums import ChannelAction, ChannelRole, OrgRole
+from switchboard_contracts.enums import MINIMUM_ROLE, ChannelAction, ChannelRole, OrgRole
 
 pytestmark = pytest.mark.unit
 
@@ -33,7 +33,7 @@ def test_the_table_names_every_action_once() -> None:
 @pytest.mark.parametrize(("role", "action"), PAIRS, ids=[f"{r}-{a}" for r, a in PAIRS])
 def test_each_cell_of_the_table(role: ChannelRole, action: ChannelAction) -> None:
     expected = DOMAIN_TABLE[action][ROLES.index(role)]
-    assert role_allows(role, action) is expected
+    assert role.allows(action) is expected
     decision = decide(Member(USER, OrgRole.AGENT), ChannelGrants(users={USER: role}), action)
     assert decision.allowed is expected
     assert decision.verdict is (Verdict.ALLOWED if expected else Verdict.ROLE_TOO_LOW)
@@ -43,7 +43,7 @@ def test_each_cell_of_the_table(role: ChannelRole, action: ChannelAction) -> Non
 @pytest.mark.parametrize("action", list(ChannelAction))
 def test_the_required_role_is_the_least_role_that_allows(action: ChannelAction) -> None:
     allowed = [role for role, yes in zip(ROLES, DOMAIN_TABLE[action], strict=True) if yes]
-    assert MINIMUM_ROLE[action] is allowed[0]
+    assert MINIMUM_ROLE[action] is action.minimum_role is allowed[0]
     decision = decide(Member(USER, OrgRole.AGENT), ChannelGrants(), action)
     assert decision.required_role is allowed[0]
 

@@ -12,33 +12,23 @@ from switchboard_channel.bootstrap import create_app
 from switchboard_channel.service_layer.reencryption import ReencryptionReport, reencrypt
 from switchboard_channel.settings import ChannelSettings
 from switchboard_platform.db.engine import create_engine, session_factory
-from switchboard_platform.db.migrations import upgrade
-from switchboard_platform.http.serve import serve
 from switchboard_platform.logs import configure_logging
+from switchboard_platform.service import command_line
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="switchboard_channel")
-    parser.add_argument(
-        "command", choices=["migrate", "serve", "reencrypt"], nargs="?", default="serve"
-    )
+def _reencrypt_command(settings: ChannelSettings, args: argparse.Namespace) -> int:
+    configure_logging(service="channel-svc", level=settings.log_level, fmt=settings.log_format)
+    report = asyncio.run(_reencrypt(settings, args.batch_size))
+    sys.stdout.write(summary(report))
+    return 0 if report.complete else 1
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--batch-size", type=int, default=100, help="reencrypt: rows per transaction"
     )
-    args = parser.parse_args(argv)
-    settings = ChannelSettings()
-    if args.command == "migrate":
-        upgrade(MIGRATIONS, settings.database.url)
-        return 0
-    if args.command == "reencrypt":
-        configure_logging(service="channel-svc", level=settings.log_level, fmt=settings.log_format)
-        report = asyncio.run(_reencrypt(settings, args.batch_size))
-        sys.stdout.write(summary(report))
-        return 0 if report.complete else 1
-    serve(create_app(settings), settings)
-    return 0
 
 
 async def _reencrypt(settings: ChannelSettings, batch_size: int) -> ReencryptionReport:
@@ -74,5 +64,14 @@ def summary(report: ReencryptionReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+main = command_line(
+    prog="switchboard_channel",
+    migrations=MIGRATIONS,
+    settings=ChannelSettings,
+    create_app=create_app,
+    commands={"reencrypt": _reencrypt_command},
+    arguments=_arguments,
+)
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(None))

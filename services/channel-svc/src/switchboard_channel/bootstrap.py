@@ -1,7 +1,6 @@
 """The composition root of channel-svc: the only place that builds and wires things."""
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 
@@ -21,23 +20,17 @@ from switchboard_channel.adapters.reconcile import (
 )
 from switchboard_channel.adapters.twitter import TwitterApi
 from switchboard_channel.adapters.unit_of_work import UnitOfWork
+from switchboard_channel.domain.delivery import DeliveryPolicy
 from switchboard_channel.entrypoints.consumers import subscriptions
 from switchboard_channel.entrypoints.http import channels, deps
-from switchboard_channel.service_layer.context import ChannelContext, DeliveryPolicy
+from switchboard_channel.service_layer.context import ChannelContext
 from switchboard_channel.service_layer.echoes import prune_echoes
 from switchboard_channel.service_layer.unsubscribe import unsubscribe_due
 from switchboard_channel.settings import ChannelSettings
-from switchboard_platform.auth.http import install_auth
-from switchboard_platform.auth.standing import install_standing
 from switchboard_platform.auth.verifier import build_verifier
-from switchboard_platform.db.engine import create_engine, session_factory
-from switchboard_platform.db.outbox import OutboxRelay
-from switchboard_platform.http.app import create_app as create_service_app
-from switchboard_platform.http.health import broker_check, database_check
-from switchboard_platform.kafka.broker import EventPublisher, build_broker
-from switchboard_platform.lifecycle import running
-from switchboard_platform.observability import configure_observability
+from switchboard_platform.db.engine import session_factory
 from switchboard_platform.periodic import Periodic
+from switchboard_platform.service import Plumbing, ServiceParts, service_app
 from switchboard_platform.settings import DatabaseSettings
 
 SERVICE = "channel-svc"
@@ -53,20 +46,13 @@ def create_app(
     """`twitter_transport` and `access` let tests put the simulator and access-svc in
     process; by default both are reached over the network at their configured URLs."""
     settings = settings or ChannelSettings()
-    engine = create_engine(settings.database.url, pool_size=settings.database.pool_size)
-    broker = build_broker(settings.kafka, client_id=SERVICE, traced=settings.tracing.enabled)
-    publisher = EventPublisher(broker, settings.kafka)
+    plumbing = Plumbing.of(SERVICE, settings, settings.database)
     context = build_context(
         settings,
-        unit_of_work=partial(UnitOfWork, session_factory(engine)),
+        unit_of_work=partial(UnitOfWork, session_factory(plumbing.engine)),
         twitter_transport=twitter_transport,
         access=access,
     )
-    for subscription in subscriptions(
-        context=context, publisher=publisher, group_id=settings.consumer_group, service=SERVICE
-    ):
-        subscription.register(broker)
-    relay = OutboxRelay(engine, tables.outbox, publisher)
     unsubscriber = Periodic(
         "unsubscribe",
         partial(unsubscribe_due, context),
@@ -77,33 +63,27 @@ def create_app(
         partial(prune_echoes, context, retention=context.echo_retention),
         interval_seconds=ECHO_PRUNE_INTERVAL_SECONDS,
     )
-    verifier = build_verifier(settings.auth)
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        configure_observability(SERVICE, settings)
-        try:
-            async with running(broker, [relay], [unsubscriber, echo_pruner], role=settings.role):
-                yield
-        finally:
-            await context.access.aclose()
-            await verifier.aclose()
-            await engine.dispose()
-
-    app = create_service_app(
+    return service_app(
+        ServiceParts(
+            name=SERVICE,
+            settings=settings,
+            plumbing=plumbing,
+            outbox=tables.outbox,
+            subscriptions=subscriptions,
+            group_id=settings.consumer_group,
+            verifier=build_verifier(settings.auth),
+            standing=context.access,
+            context=context,
+            routers=[channels.router],
+            periodic=[unsubscriber, echo_pruner],
+            closing=[context.access.aclose],
+            install=[deps.install],
+        ),
         title="Switchboard channel-svc",
         description="Twitter channels: the OAuth connect flow, encrypted credentials, settings, "
         "the channel selector, and sending replies. Publishes channels.v1 and "
         "replies.results.v1; consumes replies.requested.v1 and twitter.activity.v1.",
-        lifespan=lifespan,
-        traced=settings.tracing.enabled,
-        checks={"database": database_check(engine), "kafka": broker_check(broker)},
     )
-    install_auth(app, verifier)
-    install_standing(app, context.access)
-    deps.install(app, context)
-    app.include_router(channels.router)
-    return app
 
 
 def build_context(

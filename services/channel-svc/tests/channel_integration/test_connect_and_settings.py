@@ -250,7 +250,7 @@ async def test_revoked_app_deauthorizes_then_reauthorizing_reconnects(
         subject=Subject(twitter_account_id=brand.id),
         payload=AppRevokedPayload(account_id=brand.id, revoked_at=utc_now()),
     )
-    ctx = service.app.state.channel
+    ctx = service.app.state.context
     await handle_twitter_activity(ctx, revoked)
     await handle_twitter_activity(ctx, revoked)  # redelivered: one effect
     for owner, channel in ((org, first), (other, second)):

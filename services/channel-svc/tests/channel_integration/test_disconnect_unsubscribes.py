@@ -111,7 +111,7 @@ async def test_twitter_unavailable_at_disconnect_is_retried_until_done(
 
     await disconnect(service, org, channel["id"])  # not failed, not half-done
     assert await pending(service) == [(brand.id, 1)]
-    ctx = service.app.state.channel
+    ctx = service.app.state.context
     assert await unsubscribe_due(ctx) == {}  # backing off: not due yet
     later = ctx.clock() + timedelta(hours=1)
     assert await unsubscribe_due(ctx, now=later) == {"postponed": 1}  # still 429
@@ -137,7 +137,7 @@ async def test_reconnecting_before_the_retry_keeps_the_subscription(
 
     again = await connect(service, sim, org, "back_soon")
     assert again.json()["webhook_subscribed"] is True
-    ctx = service.app.state.channel
+    ctx = service.app.state.context
     assert await unsubscribe_due(ctx, now=ctx.clock() + timedelta(hours=1)) == {"kept": 1}
     assert await pending(service) == []
     assert brand.id in await subscribed(sim)

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from switchboard_channel.adapters import tables
-from switchboard_channel.adapters.unit_of_work import UnitOfWork
+from switchboard_channel.adapters.deliveries import DeliveryRepository
 from switchboard_channel.bootstrap import create_app
 from switchboard_channel.service_layer import delivery
 from switchboard_channel.service_layer.context import ChannelContext
@@ -364,15 +364,15 @@ async def test_one_echo_matching_two_interrupted_deliveries_is_taken_by_one_only
     ctx = restart(window=1.0)
     await handle_twitter_activity(ctx, tweet_echo(brand, tweet))
 
-    real = UnitOfWork.claimed_twitter_ids
+    real = DeliveryRepository.claimed_twitter_ids
     looks = 0
 
-    async def racing(uow: UnitOfWork, twitter_ids: Sequence[str]) -> frozenset[str]:
+    async def racing(deliveries: DeliveryRepository, twitter_ids: Sequence[str]) -> frozenset[str]:
         nonlocal looks
         looks += 1  # each delivery's first look sees no claim: both before either commits
-        return frozenset() if looks <= 2 else await real(uow, twitter_ids)
+        return frozenset() if looks <= 2 else await real(deliveries, twitter_ids)
 
-    monkeypatch.setattr(UnitOfWork, "claimed_twitter_ids", racing)
+    monkeypatch.setattr(DeliveryRepository, "claimed_twitter_ids", racing)
     await handle_reply_requested(ctx, first)
     while str(second.payload.message_id) not in await results(engine):
         with contextlib.suppress(ReconcileLaterError):

@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from switchboard_channel import __main__ as cli
 from switchboard_channel.adapters.crypto import CredentialCipher
-from switchboard_channel.adapters.unit_of_work import OAuthState, UnitOfWork
+from switchboard_channel.adapters.unit_of_work import UnitOfWork
 from switchboard_channel.domain.channel import Channel
 from switchboard_channel.domain.credentials import AccountCredentials
+from switchboard_channel.domain.oauth import OAuthState
 from switchboard_channel.service_layer.reencryption import ReencryptionReport, reencrypt
 from switchboard_platform.db.engine import create_engine, session_factory
 
@@ -49,13 +50,13 @@ async def write_rows(database_url: str, key: str) -> dict[str, str]:
                     at=NOW,
                 )
                 secret = f"secret-{n}"
-                await uow.add_channel(channel, old.encrypt(AccountCredentials.of(f"t{n}", secret)))
+                await uow.channels.add(channel, old.encrypt(AccountCredentials.of(f"t{n}", secret)))
                 plain[str(channel.id)] = secret
-            await uow.save_channel(channel.disconnect(at=NOW) or channel, wipe_credentials=True)
+            await uow.channels.save(channel.disconnect(at=NOW) or channel, wipe_credentials=True)
             del plain[str(channel.id)]
             for n in range(2):
                 state = f"state-{n}"
-                await uow.add_oauth_state(
+                await uow.oauth_states.add(
                     OAuthState(
                         state=state,
                         org_id=uuid.uuid4(),

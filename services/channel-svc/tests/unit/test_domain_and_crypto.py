@@ -126,6 +126,8 @@ def test_twitter_answers_become_outcomes() -> None:
     assert _outcome(dm, response(201, {"data": {"dm_event_id": "8"}})) == Sent("8")
     limited = _outcome(tweet, response(429, {"status": 429}, {"x-rate-limit-reset": "1700000000"}))
     assert limited == RateLimited(1700000000.0)
+    unsaid = _outcome(tweet, response(429, {"status": 429}))
+    assert unsaid == RateLimited(None)  # the service layer waits from its own clock
     assert isinstance(_outcome(tweet, response(503, {"detail": "over capacity"})), Retryable)
     unauthorized = _outcome(tweet, response(401, {"detail": "Unauthorized"}))
     assert isinstance(unauthorized, Refused)

@@ -1,7 +1,5 @@
 """The composition root of conversation-svc: the only place that builds and wires things."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from functools import partial
 
@@ -15,21 +13,15 @@ from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.domain.messages import EchoHold
 from switchboard_conversation.entrypoints.consumers import subscriptions
 from switchboard_conversation.entrypoints.http import admin, conversations, deps, queues
-from switchboard_conversation.service_layer.context import Clock, Context, utc_now
+from switchboard_conversation.service_layer.context import ConversationContext
 from switchboard_conversation.service_layer.sweeper import Sweeper
 from switchboard_conversation.settings import ConversationSettings
-from switchboard_platform.auth.http import install_auth
 from switchboard_platform.auth.service_tokens import ServiceTokens
-from switchboard_platform.auth.standing import install_standing
 from switchboard_platform.auth.verifier import build_verifier
-from switchboard_platform.db.engine import create_engine, session_factory
-from switchboard_platform.db.outbox import OutboxRelay
-from switchboard_platform.http.app import create_app as create_service_app
-from switchboard_platform.http.health import broker_check, database_check
-from switchboard_platform.kafka.broker import EventPublisher, build_broker
-from switchboard_platform.lifecycle import running
-from switchboard_platform.observability import configure_observability
+from switchboard_platform.clock import Clock, utc_now
+from switchboard_platform.db.engine import session_factory
 from switchboard_platform.periodic import Periodic
+from switchboard_platform.service import Plumbing, ServiceParts, service_app
 from switchboard_platform.settings import DatabaseSettings
 
 SERVICE = "conversation-svc"
@@ -45,19 +37,12 @@ def create_app(
     """`access` and `clock` let tests put access-svc in process and move time; `engine`
     lets a test that drives only the HTTP API (no lifespan) own and dispose the pool."""
     settings = settings or ConversationSettings()
-    engine = engine or create_engine(settings.database.url, pool_size=settings.database.pool_size)
-    broker = build_broker(settings.kafka, client_id=SERVICE, traced=settings.tracing.enabled)
-    publisher = EventPublisher(broker, settings.kafka)
-    context = Context(
-        unit_of_work=partial(UnitOfWork, session_factory(engine)),
+    plumbing = Plumbing.of(SERVICE, settings, settings.database, engine=engine)
+    context = ConversationContext(
+        unit_of_work=partial(UnitOfWork, session_factory(plumbing.engine)),
         access=access or _access(settings),
         clock=clock,
     )
-    for subscription in subscriptions(
-        context=context, publisher=publisher, group_id=settings.consumer_group, service=SERVICE
-    ):
-        subscription.register(broker)
-    relay = OutboxRelay(engine, tables.outbox, publisher)
     sweeper = Sweeper(
         context,
         batch_size=settings.sweep_batch_size,
@@ -68,35 +53,28 @@ def create_app(
         if settings.sweep_enabled
         else []
     )
-    verifier = build_verifier(settings.auth)
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        configure_observability(SERVICE, settings)
-        try:
-            async with running(broker, [relay], periodic, role=settings.role):
-                yield
-        finally:
-            await context.access.aclose()
-            await verifier.aclose()
-            await engine.dispose()
-
-    app = create_service_app(
+    return service_app(
+        ServiceParts(
+            name=SERVICE,
+            settings=settings,
+            plumbing=plumbing,
+            outbox=tables.outbox,
+            subscriptions=subscriptions,
+            group_id=settings.consumer_group,
+            verifier=build_verifier(settings.auth),
+            standing=context.access,
+            context=context,
+            routers=[queues.router, conversations.router, admin.router],
+            periodic=periodic,
+            closing=[context.access.aclose],
+            install=[deps.install],
+        ),
         title="Switchboard conversation-svc",
         description="Conversations in the New / Pending / Resolved queues: agents' queues and "
         "actions (each checked against access-svc), ownership, auto-resolve and reports. "
         "Consumes twitter.activity.v1, channels.v1, replies.results.v1 and access.v1; "
         "publishes conversations.v1 and replies.requested.v1.",
-        lifespan=lifespan,
-        traced=settings.tracing.enabled,
-        checks={"database": database_check(engine), "kafka": broker_check(broker)},
     )
-    install_auth(app, verifier)
-    install_standing(app, context.access)
-    deps.install(app, context)
-    for router in (queues.router, conversations.router, admin.router):
-        app.include_router(router)
-    return app
 
 
 def _access(settings: ConversationSettings) -> AccessChecker:

@@ -22,7 +22,7 @@ from switchboard_access.settings import AccessSettings
 from switchboard_contracts.enums import OrgRole
 from switchboard_conversation.adapters.access import HttpAccessChecker
 from switchboard_conversation.bootstrap import create_app
-from switchboard_conversation.service_layer.context import Context
+from switchboard_conversation.service_layer.context import ConversationContext
 from switchboard_conversation.settings import ConversationSettings
 from switchboard_platform.auth.service_tokens import ServiceTokens
 from switchboard_platform.auth.settings import AuthSettings
@@ -44,7 +44,7 @@ AUDIENCE = "switchboard"
 class Stack:
     conversation: httpx.AsyncClient
     access: httpx.AsyncClient
-    context: Context
+    context: ConversationContext
     clock: MovableClock
     signer: TokenSigner
     publisher: EventPublisher
@@ -135,7 +135,7 @@ async def stack(
                 yield Stack(
                     conversation=client,
                     access=access_client,
-                    context=app.state.conversation,
+                    context=app.state.context,
                     clock=clock,
                     signer=signer,
                     publisher=EventPublisher(broker, kafka),

@@ -11,16 +11,6 @@ from switchboard_conversation.adapters.access import UNKNOWN, Decision
 from switchboard_platform.auth.standing import Standing
 
 MIGRATIONS = Path(cli.__file__).parent / "migrations"
-ROLE_RANK = {ChannelRole.VIEWER: 1, ChannelRole.CONTRIBUTOR: 2, ChannelRole.SUPERVISOR: 3}
-NEEDS = {
-    ChannelAction.READ: ChannelRole.VIEWER,
-    ChannelAction.MOVE: ChannelRole.VIEWER,
-    ChannelAction.LABEL: ChannelRole.VIEWER,
-    ChannelAction.REPLY: ChannelRole.CONTRIBUTOR,
-    ChannelAction.TAKE_OWNERSHIP: ChannelRole.CONTRIBUTOR,
-    ChannelAction.ASSIGN_OWNERSHIP: ChannelRole.SUPERVISOR,
-    ChannelAction.VIEW_REPORTS: ChannelRole.SUPERVISOR,
-}
 
 
 class MovableClock:
@@ -32,7 +22,8 @@ class MovableClock:
 
 
 class FakeAccess:
-    """access-svc's decisions from a table the test sets: {(user, channel): role}."""
+    """access-svc's decisions from a table the test sets: {(user, channel): role}, with
+    the roles each action needs from the one table access-svc decides by."""
 
     def __init__(self) -> None:
         self.roles: dict[tuple[uuid.UUID, uuid.UUID], ChannelRole] = {}
@@ -58,16 +49,15 @@ class FakeAccess:
         del org_id, bearer, fresh
         self.calls += 1
         role = self.roles.get((user_id, channel_id))
+        required = action.minimum_role
         if role is None:
-            return Decision(
-                allowed=False, verdict="no_access", role=None, required_role=NEEDS[action]
-            )
-        allowed = ROLE_RANK[role] >= ROLE_RANK[NEEDS[action]]
+            return Decision(allowed=False, verdict="no_access", role=None, required_role=required)
+        allowed = role.allows(action)
         return Decision(
             allowed=allowed,
             verdict="allowed" if allowed else "role_too_low",
             role=role,
-            required_role=NEEDS[action],
+            required_role=required,
         )
 
     async def channels_of(

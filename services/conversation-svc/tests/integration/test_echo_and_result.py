@@ -33,7 +33,7 @@ from switchboard_contracts.topics import (
 from switchboard_conversation.adapters import tables
 from switchboard_conversation.bootstrap import create_app
 from switchboard_conversation.service_layer import replies, twitter_activity
-from switchboard_conversation.service_layer.context import Caller, Context
+from switchboard_conversation.service_layer.context import Caller, ConversationContext
 from switchboard_conversation.settings import ConversationSettings
 from switchboard_platform.auth.claims import Principal, TokenKind
 from switchboard_platform.auth.settings import AuthSettings
@@ -57,7 +57,7 @@ Order = Literal["echo first", "result first"]
 
 @dataclass
 class Service:
-    context: Context
+    context: ConversationContext
     publisher: EventPublisher
     engine: AsyncEngine
     kafka: KafkaSettings
@@ -121,7 +121,7 @@ async def service(
             await broker.start()
             try:
                 found = Service(
-                    app.state.conversation, EventPublisher(broker, kafka), engine, kafka, group
+                    app.state.context, EventPublisher(broker, kafka), engine, kafka, group
                 )
                 access.roles[(found.agent, found.channel)] = ChannelRole.CONTRIBUTOR
                 snapshot = channel_snapshot(

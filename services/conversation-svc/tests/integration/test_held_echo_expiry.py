@@ -20,7 +20,7 @@ from sqlalchemy import select
 from switchboard_conversation.adapters import tables
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.domain.messages import EchoHold
-from switchboard_conversation.service_layer.context import Context
+from switchboard_conversation.service_layer.context import ConversationContext
 from switchboard_conversation.service_layer.echo_expiry import release_expired_echoes
 from switchboard_conversation.service_layer.replies import handle_reply_result
 from switchboard_conversation.service_layer.sweeper import Sweeper
@@ -184,7 +184,7 @@ async def test_two_sweeps_at_once_release_each_echo_once(
     world.clock.offset = timedelta(minutes=16)
     other = create_engine(fresh_database_url)
     try:
-        replica = Context(
+        replica = ConversationContext(
             unit_of_work=partial(UnitOfWork, session_factory(other)),
             access=world.access,
             clock=world.clock,

@@ -23,7 +23,7 @@ from switchboard_conversation.adapters import tables
 from switchboard_conversation.bootstrap import create_app
 from switchboard_conversation.service_layer.auto_resolve import sweep
 from switchboard_conversation.service_layer.channels import handle_channel_snapshot
-from switchboard_conversation.service_layer.context import Context
+from switchboard_conversation.service_layer.context import ConversationContext
 from switchboard_conversation.service_layer.twitter_activity import handle_activity
 from switchboard_conversation.settings import ConversationSettings
 from switchboard_platform.auth.settings import AuthSettings
@@ -56,7 +56,7 @@ class SetClock:
 @dataclass
 class Api:
     client: httpx.AsyncClient
-    context: Context
+    context: ConversationContext
     access: FakeAccess
     clock: SetClock
     signer: TokenSigner
@@ -162,7 +162,7 @@ async def api(fresh_database_url: str, kafka_bootstrap_servers: str) -> AsyncIte
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://c"
         ) as client:
-            world = Api(client, app.state.conversation, access, clock, signer, engine)
+            world = Api(client, app.state.context, access, clock, signer, engine)
             world.grant(world.viewer, world.channel, ChannelRole.VIEWER)
             world.grant(world.contributor, world.channel, ChannelRole.CONTRIBUTOR)
             world.grant(world.colleague, world.channel, ChannelRole.CONTRIBUTOR)

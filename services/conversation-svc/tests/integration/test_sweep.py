@@ -17,7 +17,7 @@ from switchboard_conversation.adapters import tables
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.service_layer.auto_resolve import SWEEP_LOCK_KEY, sweep
 from switchboard_conversation.service_layer.channels import handle_channel_snapshot
-from switchboard_conversation.service_layer.context import Context
+from switchboard_conversation.service_layer.context import ConversationContext
 from switchboard_conversation.service_layer.twitter_activity import handle_activity
 from switchboard_platform.db.engine import session_factory
 from switchboard_testing.builders import channel_snapshot, tweet_received
@@ -46,7 +46,7 @@ async def test_the_sweep_resolves_in_batches_with_events_per_conversation(
     engine: AsyncEngine,
 ) -> None:
     clock = SetClock(T0)
-    context = Context(
+    context = ConversationContext(
         unit_of_work=partial(UnitOfWork, session_factory(engine)),
         access=FakeAccess(),
         clock=clock,
@@ -132,7 +132,7 @@ async def test_the_sweep_resolves_in_batches_with_events_per_conversation(
 
 async def test_one_sweeper_at_a_time(engine: AsyncEngine) -> None:
     clock = SetClock(T0)
-    context = Context(
+    context = ConversationContext(
         unit_of_work=partial(UnitOfWork, session_factory(engine)),
         access=FakeAccess(),
         clock=clock,

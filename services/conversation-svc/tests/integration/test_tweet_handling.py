@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -265,3 +266,22 @@ async def test_a_failing_batch_writes_nothing(engine: AsyncEngine) -> None:
         await failing_batch()
     assert await count(engine, tables.conversations) == 0
     assert await count(engine, tables.processed_events) == 0
+
+
+async def test_an_inbound_tweet_costs_six_statements(engine: AsyncEngine) -> None:
+    """The figure the README gives: the processed-event record with the account's channels,
+    the locked conversation with "is this Twitter id stored", the conversation, its
+    message, its history rows, and its outbox rows with the outbox NOTIFY."""
+    await handle_channel_snapshot(UnitOfWork(session_factory(engine)), channel())
+    statements: list[str] = []
+
+    def executed(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    sqlalchemy.event.listen(engine.sync_engine, "before_cursor_execute", executed)
+    try:
+        await handle_activity(UnitOfWork(session_factory(engine)), tweet())
+    finally:
+        sqlalchemy.event.remove(engine.sync_engine, "before_cursor_execute", executed)
+    assert await count(engine, tables.messages) == 1
+    assert len(statements) == 6, "\n\n".join(statements)

@@ -12,7 +12,7 @@ from switchboard_contracts.enums import ChannelRole
 from switchboard_conversation.adapters import tables
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.service_layer.channels import handle_channel_snapshot
-from switchboard_conversation.service_layer.context import Caller, Context
+from switchboard_conversation.service_layer.context import Caller, ConversationContext
 from switchboard_conversation.service_layer.replies import Reply, reply
 from switchboard_conversation.service_layer.twitter_activity import handle_activity
 from switchboard_platform.auth.claims import Principal, TokenKind
@@ -34,7 +34,7 @@ class World:
         self.access = FakeAccess()
         self.access.roles[(self.agent, self.channel)] = ChannelRole.CONTRIBUTOR
         self.clock = MovableClock()
-        self.context = Context(
+        self.context = ConversationContext(
             unit_of_work=partial(UnitOfWork, session_factory(engine)),
             access=self.access,
             clock=self.clock,

@@ -8,10 +8,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from switchboard_ingest.adapters.broker import BoundedPublisher, KafkaConnection
-from switchboard_ingest.context import IngestContext
 from switchboard_ingest.entrypoints import webhooks
+from switchboard_ingest.service_layer.context import IngestContext
 from switchboard_ingest.settings import IngestSettings
 from switchboard_platform.http.app import create_app as create_service_app
+from switchboard_platform.http.context import install_context
 from switchboard_platform.kafka.broker import EventPublisher, Publisher, build_broker
 from switchboard_platform.observability import configure_observability
 
@@ -41,9 +42,8 @@ def create_app(
     context = IngestContext(settings=settings, publisher=publisher)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         configure_observability(SERVICE, settings)
-        app.state.context = context
         # Kafka being down must not keep the edge from answering: it starts, says 503 to
         # deliveries and "unavailable" on /readyz, and connects as soon as Kafka answers.
         connecting = asyncio.create_task(connection.run()) if connection else None
@@ -67,6 +67,7 @@ def create_app(
         traced=settings.tracing.enabled,
         checks={"kafka": kafka_ready},
     )
+    install_context(app, context)
     app.include_router(webhooks.router)
     return app
 

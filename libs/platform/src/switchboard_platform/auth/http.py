@@ -61,3 +61,8 @@ async def current_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def bearer_header(token: str) -> dict[str, str]:
+    """The header that carries `token` on a call to another service (or to Twitter)."""
+    return {"authorization": f"Bearer {token}"}

@@ -1,6 +1,7 @@
 """Every HTTP error in the one JSON shape of `switchboard_contracts.errors.ErrorBody`."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -92,3 +93,29 @@ def install_error_handlers(app: FastAPI) -> None:
                 status=500, code="internal_error", message="Something went wrong on our side."
             )
         )
+
+
+# What an error status means on any route; a service adds or rewords its own.
+ERROR_MEANINGS: Mapping[int, str] = {
+    401: "No bearer token, or one that is expired, wrongly signed or for another audience",
+    404: "Unknown here, or of another organization (never told apart)",
+    409: "Conflicts with what exists",
+    422: "The request is not valid (the body says which field)",
+}
+
+
+def documented_errors(
+    meanings: Mapping[int, str], *, always: Sequence[int]
+) -> Callable[..., dict[int | str, dict[str, Any]]]:
+    """A service's `errors(*statuses)`: the documented error responses of a route, the
+    statuses `always` answered (auth, input, standing) and those named, with `meanings`
+    over `ERROR_MEANINGS`."""
+    meaning = {**ERROR_MEANINGS, **meanings}
+
+    def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+        return {
+            status: {"model": ErrorBody, "description": meaning[status]}
+            for status in sorted({*always, *statuses})
+        }
+
+    return errors

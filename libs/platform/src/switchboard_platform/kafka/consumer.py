@@ -9,8 +9,10 @@ Every subscriber registered here:
   one commit for many messages. If that fails other than transiently, it is rolled back
   and the messages are handled one at a time, to find the one that fails and let the
   others through;
-- retries a failing handler: transient failures (database or broker unreachable) forever,
-  with capped backoff, by fetching the batch again, so an outage loses nothing; any other
+- retries a failing handler: transient failures (database or broker unreachable) and a
+  handler's `RetryLaterError` (not yet: it will be) forever, with capped backoff, by
+  fetching the batch again, so an outage loses nothing and the partition keeps its order;
+  any other
   failure `max_attempts` times, then dead-letters it with the reason, so one poisoned
   message cannot stop a partition;
 - runs each message's handling in the trace its headers name, with the event's ids bound
@@ -62,6 +64,17 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     ConnectionError,
     TimeoutError,
 )
+
+
+class RetryLaterError(Exception):
+    """Raised by a handler for a message it cannot handle yet but will (a rate limit's
+    reset further away than one poll interval): fetched again, without limit, like a
+    transient failure, and never dead-lettered. The handler bounds how long (a deadline
+    kept with its record), since nothing here will."""
+
+
+# What is retried without limit (the batch fetched again), never dead-lettered.
+RETRIED_WITHOUT_LIMIT: tuple[type[BaseException], ...] = (*TRANSIENT_ERRORS, RetryLaterError)
 
 
 class PermanentError(Exception):
@@ -200,7 +213,7 @@ class Subscription:
                     for record, event in events:
                         with self._handling(record, event):
                             await handle(event)
-            except TRANSIENT_ERRORS as exc:
+            except RETRIED_WITHOUT_LIMIT as exc:
                 await self._back_off(exc, events[0][0])
                 raise
             except Exception:
@@ -231,7 +244,7 @@ class Subscription:
             except PermanentError as exc:
                 letters.append(_Letter(record, exc.code, str(exc), event.event_id))
                 return "dead_lettered"
-            except TRANSIENT_ERRORS as exc:
+            except RETRIED_WITHOUT_LIMIT as exc:
                 await self._back_off(exc, record)
                 raise
             except Exception as exc:

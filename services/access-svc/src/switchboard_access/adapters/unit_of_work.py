@@ -14,8 +14,7 @@ from switchboard_access.adapters.grants import Grants
 from switchboard_access.adapters.teams import Teams
 from switchboard_access.adapters.users import Users
 from switchboard_contracts.envelope import Event
-from switchboard_contracts.topics import ACCESS
-from switchboard_platform.db.outbox import enqueue
+from switchboard_contracts.topics import Topic
 from switchboard_platform.db.unit_of_work import SessionUnitOfWork
 
 
@@ -31,6 +30,7 @@ class UnitOfWork(SessionUnitOfWork):
     grants: Grants
     channels: Channels
     access: AccessQueries
+    outbox = tables.outbox
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], *, read_only: bool = False
@@ -59,10 +59,7 @@ class UnitOfWork(SessionUnitOfWork):
             .with_for_update()
         )
 
-    async def publish(self, event: Event[Any]) -> None:
-        """Add an `access.v1` event to the outbox, in this transaction (key: organization)."""
+    async def publish(self, topic: Topic, event: Event[Any], *, key: str) -> None:
         if self._read_only:
             raise RuntimeError("a read-only unit of work publishes nothing")
-        if event.org_id is None:
-            raise ValueError("access.v1 events carry their organization")
-        await enqueue(self.session, tables.outbox, ACCESS, event, key=str(event.org_id))
+        await super().publish(topic, event, key=key)

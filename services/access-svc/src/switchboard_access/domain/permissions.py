@@ -1,4 +1,5 @@
-"""Which channel role allows which action (DOMAIN.md's table), and the decision of a check.
+"""Which channel role allows which action (DOMAIN.md's table, kept as
+`switchboard_contracts.enums.MINIMUM_ROLE`), and the decision of a check.
 
 | action | Viewer | Contributor | Supervisor |
 |---|---|---|---|
@@ -11,10 +12,8 @@
 | view_reports: the channel's reports | no | no | yes |
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from types import MappingProxyType
 
 from switchboard_access.domain.roles import (
     ChannelGrants,
@@ -24,23 +23,6 @@ from switchboard_access.domain.roles import (
     effective_role,
 )
 from switchboard_contracts.enums import ChannelAction, ChannelRole
-
-# The least capable role that may do each action; roles are ordered by `ChannelRole.rank`.
-MINIMUM_ROLE: Mapping[ChannelAction, ChannelRole] = MappingProxyType(
-    {
-        ChannelAction.READ: ChannelRole.VIEWER,
-        ChannelAction.MOVE: ChannelRole.VIEWER,
-        ChannelAction.LABEL: ChannelRole.VIEWER,
-        ChannelAction.REPLY: ChannelRole.CONTRIBUTOR,
-        ChannelAction.TAKE_OWNERSHIP: ChannelRole.CONTRIBUTOR,
-        ChannelAction.ASSIGN_OWNERSHIP: ChannelRole.SUPERVISOR,
-        ChannelAction.VIEW_REPORTS: ChannelRole.SUPERVISOR,
-    }
-)
-
-
-def role_allows(role: ChannelRole, action: ChannelAction) -> bool:
-    return role.rank >= MINIMUM_ROLE[action].rank
 
 
 class Verdict(StrEnum):
@@ -64,12 +46,12 @@ class Decision:
 
 def decide(member: Member, grants: ChannelGrants, action: ChannelAction) -> Decision:
     effective = effective_role(member, grants)
-    required = MINIMUM_ROLE[action]
+    required = action.minimum_role
     if effective.source is Source.INACTIVE:
         verdict = Verdict.USER_INACTIVE
     elif effective.role is None:
         verdict = Verdict.NO_ACCESS
-    elif role_allows(effective.role, action):
+    elif effective.role.allows(action):
         verdict = Verdict.ALLOWED
     else:
         verdict = Verdict.ROLE_TOO_LOW

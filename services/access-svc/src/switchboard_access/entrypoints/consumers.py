@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from switchboard_access.entrypoints.http.deps import AccessContext
 from switchboard_access.service_layer.channels import handle_channel_snapshot
+from switchboard_access.service_layer.context import AccessContext
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.topics import CHANNELS
 from switchboard_platform.kafka.broker import EventPublisher

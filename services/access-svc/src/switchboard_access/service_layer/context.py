@@ -1,11 +1,21 @@
-"""Who asks, in which organization, and how their changes are attributed in events."""
+"""What handlers depend on (built once by `bootstrap.py`); who asks, in which
+organization, and how their changes are attributed in events."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from switchboard_access.adapters.unit_of_work import UnitOfWork
 from switchboard_contracts.enums import ActorKind
-from switchboard_contracts.envelope import Actor, utc_now
+from switchboard_contracts.envelope import Actor
+from switchboard_platform.clock import utc_now
+
+
+@dataclass(frozen=True)
+class AccessContext:
+    unit_of_work: Callable[[], UnitOfWork]
+    reading: Callable[[], UnitOfWork]  # read-only, autocommit: no transaction
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from switchboard_access.service_layer.authorization import require_admin
 from switchboard_access.service_layer.context import ChangeContext
 from switchboard_access.service_layer.errors import not_found
 from switchboard_contracts.enums import ChannelRole, PrincipalKind
+from switchboard_contracts.topics import ACCESS
 from switchboard_platform.auth.standing import Caller
 
 
@@ -42,7 +43,7 @@ async def set_grant(
         change = GrantChange(key, role, previous)
         if previous is not role:
             await uow.grants.put(ctx.org_id, key, role)
-            await uow.publish(events.grant_changed(ctx, change))
+            await uow.publish(ACCESS, events.grant_changed(ctx, change), key=str(ctx.org_id))
         return change
 
 
@@ -59,9 +60,15 @@ async def remove_grant(
             # The per-member roles live inside the team's grant: they go with it.
             for member_key, role in await uow.grants.member_roles_in_team_grant(key):
                 await uow.grants.remove(member_key)
-                await uow.publish(events.grant_changed(ctx, GrantChange(member_key, None, role)))
+                await uow.publish(
+                    ACCESS,
+                    events.grant_changed(ctx, GrantChange(member_key, None, role)),
+                    key=str(ctx.org_id),
+                )
         await uow.grants.remove(key)
-        await uow.publish(events.grant_changed(ctx, GrantChange(key, None, previous)))
+        await uow.publish(
+            ACCESS, events.grant_changed(ctx, GrantChange(key, None, previous)), key=str(ctx.org_id)
+        )
 
 
 async def channel_access(

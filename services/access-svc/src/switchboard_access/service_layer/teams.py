@@ -16,6 +16,7 @@ from switchboard_access.service_layer import published_events as events
 from switchboard_access.service_layer.authorization import require_admin
 from switchboard_access.service_layer.context import ChangeContext
 from switchboard_access.service_layer.errors import ConflictError, not_found
+from switchboard_contracts.topics import ACCESS
 from switchboard_platform.auth.standing import Caller
 
 NAME_TAKEN = "A team with this name already exists in the organization."
@@ -42,7 +43,7 @@ async def create_team(uow: UnitOfWork, caller: Caller, *, name: str) -> TeamWith
         team = Team(id=uuid.uuid4(), org_id=ctx.org_id, name=name)
         if not await uow.teams.add(team):
             raise ConflictError(NAME_TAKEN, field="name", code="name_taken")
-        await uow.publish(events.team_changed(ctx, team, "created"))
+        await uow.publish(ACCESS, events.team_changed(ctx, team, "created"), key=str(ctx.org_id))
         return TeamWithMembers(team, [])
 
 
@@ -57,7 +58,9 @@ async def rename_team(
                 raise ConflictError(NAME_TAKEN, field="name", code="name_taken")
             team = Team(team.id, team.org_id, name)
             await uow.teams.rename(team)
-            await uow.publish(events.team_changed(ctx, team, "renamed"))
+            await uow.publish(
+                ACCESS, events.team_changed(ctx, team, "renamed"), key=str(ctx.org_id)
+            )
         members = await uow.teams.members(ctx.org_id, [team.id])
         return TeamWithMembers(team, members[team.id])
 
@@ -71,9 +74,11 @@ async def delete_team(uow: UnitOfWork, caller: Caller, team_id: uuid.UUID) -> No
             await _leave(uow, ctx, user_id, team.id)
         for key, role in await uow.grants.team_grants_of_team(ctx.org_id, team.id):
             await uow.grants.remove(key)
-            await uow.publish(events.grant_changed(ctx, GrantChange(key, None, role)))
+            await uow.publish(
+                ACCESS, events.grant_changed(ctx, GrantChange(key, None, role)), key=str(ctx.org_id)
+            )
         await uow.teams.delete(team)
-        await uow.publish(events.team_changed(ctx, team, "deleted"))
+        await uow.publish(ACCESS, events.team_changed(ctx, team, "deleted"), key=str(ctx.org_id))
 
 
 async def get_team(uow: UnitOfWork, caller: Caller, team_id: uuid.UUID) -> TeamWithMembers:
@@ -116,7 +121,11 @@ async def add_member(
             await _drop_member_roles(uow, ctx, user.id)
             await uow.teams.leave(ctx.org_id, user.id)
         await uow.teams.join(ctx.org_id, team.id, user.id)
-        await uow.publish(events.membership_changed(ctx, user.id, team.id, user.team_id))
+        await uow.publish(
+            ACCESS,
+            events.membership_changed(ctx, user.id, team.id, user.team_id),
+            key=str(ctx.org_id),
+        )
         return Membership(team.id, user.id, changed=True, previous_team_id=user.team_id)
 
 
@@ -137,14 +146,18 @@ async def _leave(
 ) -> None:
     await _drop_member_roles(uow, ctx, user_id)
     await uow.teams.leave(ctx.org_id, user_id)
-    await uow.publish(events.membership_changed(ctx, user_id, None, team_id))
+    await uow.publish(
+        ACCESS, events.membership_changed(ctx, user_id, None, team_id), key=str(ctx.org_id)
+    )
 
 
 async def _drop_member_roles(uow: UnitOfWork, ctx: ChangeContext, user_id: uuid.UUID) -> None:
     """A per-member role belongs to the team's grant: leaving the team ends it."""
     for key, role in await uow.grants.member_roles_of_user(ctx.org_id, user_id):
         await uow.grants.remove(key)
-        await uow.publish(events.grant_changed(ctx, GrantChange(key, None, role)))
+        await uow.publish(
+            ACCESS, events.grant_changed(ctx, GrantChange(key, None, role)), key=str(ctx.org_id)
+        )
 
 
 async def _team(

@@ -10,6 +10,7 @@ from switchboard_access.service_layer import published_events as events
 from switchboard_access.service_layer.authorization import require_admin
 from switchboard_access.service_layer.errors import ConflictError, not_found
 from switchboard_contracts.enums import OrgRole
+from switchboard_contracts.topics import ACCESS
 from switchboard_platform.auth.standing import Caller
 
 
@@ -40,7 +41,7 @@ async def create_user(
                 field="email",
                 code="email_taken",
             )
-        await uow.publish(events.user_changed(ctx, user, "created"))
+        await uow.publish(ACCESS, events.user_changed(ctx, user, "created"), key=str(ctx.org_id))
         return user
 
 
@@ -73,9 +74,11 @@ async def update_user(
         await uow.users.save(after)
         if after.active != before.active:
             change: events.UserChange = "reactivated" if after.active else "deactivated"
-            await uow.publish(events.user_changed(ctx, after, change))
+            await uow.publish(ACCESS, events.user_changed(ctx, after, change), key=str(ctx.org_id))
         if (after.display_name, after.org_role) != (before.display_name, before.org_role):
-            await uow.publish(events.user_changed(ctx, after, "updated"))
+            await uow.publish(
+                ACCESS, events.user_changed(ctx, after, "updated"), key=str(ctx.org_id)
+            )
         return after
 
 

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 import httpx
 
 from switchboard_contracts.enums import ChannelRole
+from switchboard_platform.auth.http import bearer_header
 from switchboard_platform.auth.standing import (
     DEFAULT_TTL_SECONDS,
     HttpStanding,
@@ -61,7 +62,7 @@ class HttpAccessDirectory:
     async def channels_of(self, user_id: uuid.UUID, bearer: str) -> list[AccessibleChannel]:
         try:
             response = await self._client.get(
-                f"/v1/users/{user_id}/channels", headers={"authorization": f"Bearer {bearer}"}
+                f"/v1/users/{user_id}/channels", headers=bearer_header(bearer)
             )
         except httpx.HTTPError as exc:
             raise AccessUnavailableError(type(exc).__name__) from exc
@@ -76,7 +77,7 @@ class HttpAccessDirectory:
         """The grants, or None when access-svc cannot say (unknown there yet, or down)."""
         try:
             response = await self._client.get(
-                f"/v1/channels/{channel_id}/access", headers={"authorization": f"Bearer {bearer}"}
+                f"/v1/channels/{channel_id}/access", headers=bearer_header(bearer)
             )
         except httpx.HTTPError:
             return None

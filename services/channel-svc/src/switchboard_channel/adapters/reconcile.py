@@ -65,10 +65,10 @@ class EchoReconciler:
         async with self._unit_of_work() as uow:
             echoes = [
                 echo
-                for echo in await uow.echoes(account_id, reply.kind, target, since)
+                for echo in await uow.echoes.since(account_id, reply.kind, target, since)
                 if is_echo_of(echo, sent, since=since)
             ]
-            claimed = await uow.claimed_twitter_ids([echo.twitter_id for echo in echoes])
+            claimed = await uow.deliveries.claimed_twitter_ids([echo.twitter_id for echo in echoes])
         found = matching_echo(echoes, sent, since=since, claimed=claimed)
         return None if found is None else found.twitter_id
 

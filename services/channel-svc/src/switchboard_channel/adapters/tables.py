@@ -116,3 +116,8 @@ ENCRYPTED_COLUMNS: tuple[tuple[Column[Any], Column[Any]], ...] = (
     (channels.c.id, channels.c.credentials_encrypted),
     (oauth_states.c.state, oauth_states.c.request_token_secret_encrypted),
 )
+# By "<table>.<column>": how the re-encryption job names them, knowing no SQL.
+ENCRYPTED_BY_NAME: dict[str, tuple[Column[Any], Column[Any]]] = {
+    f"{column.table}.{column.name}": (key, column) for key, column in ENCRYPTED_COLUMNS
+}
+ENCRYPTED_COLUMN_NAMES: tuple[str, ...] = tuple(ENCRYPTED_BY_NAME)

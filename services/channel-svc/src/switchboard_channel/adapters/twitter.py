@@ -6,7 +6,6 @@ for JSON bodies (authlib signs non-form bodies as empty and drops them otherwise
 """
 
 import asyncio
-import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -20,6 +19,7 @@ from pydantic import SecretStr
 from switchboard_channel import metrics
 from switchboard_channel.domain.credentials import AccountCredentials
 from switchboard_contracts.enums import MessageKind
+from switchboard_platform.auth.http import bearer_header
 from switchboard_platform.logs import get_logger
 
 log = get_logger(__name__)
@@ -61,7 +61,7 @@ class Sent:
 
 @dataclass(frozen=True)
 class RateLimited:
-    reset_at: float  # epoch seconds
+    reset_at: float | None  # epoch seconds; None: Twitter did not say
 
 
 @dataclass(frozen=True)
@@ -211,7 +211,7 @@ class TwitterApi:
             async with httpx2.AsyncClient(
                 transport=self._transport, timeout=self._timeout
             ) as client:
-                headers = {"authorization": f"Bearer {await self._bearer(client)}"}
+                headers = bearer_header(await self._bearer(client))
                 listed = await client.get(f"{self._api}/2/webhooks", headers=headers)
                 listed.raise_for_status()
                 found = [hook for hook in listed.json().get("data", []) if hook["url"] == url]
@@ -262,7 +262,7 @@ class TwitterApi:
             async with httpx2.AsyncClient(
                 base_url=self._api, transport=self._transport, timeout=self._timeout
             ) as client:
-                headers = {"authorization": f"Bearer {await self._bearer(client)}"}
+                headers = bearer_header(await self._bearer(client))
                 return await client.delete(
                     f"/2/account_activity/webhooks/{webhook_id}/subscriptions/{user_id}/all",
                     headers=headers,
@@ -317,7 +317,7 @@ def _outcome(kind: MessageKind, response: httpx2.Response) -> SendOutcome:
         return Sent(str(data["id"] if kind is MessageKind.TWEET else data["dm_event_id"]))
     if status == HTTP_TOO_MANY:
         reset = response.headers.get("x-rate-limit-reset")
-        return RateLimited(float(reset) if reset else time.time() + 60)
+        return RateLimited(float(reset) if reset else None)
     if status >= HTTP_SERVER_ERROR:
         return Retryable(f"{status}: {detail}")
     if status == HTTP_UNAUTHORIZED:

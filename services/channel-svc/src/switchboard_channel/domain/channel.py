@@ -16,6 +16,11 @@ Change = Literal["connected", "reauthorized", "settings_changed", "deauthorized"
 MAX_DISPLAY_NAME = 255
 
 
+class AlreadyConnectedError(Exception):
+    """The account has a channel in the organization already (one connected at the same
+    time won)."""
+
+
 class ChannelError(ValueError):
     """A refused change; `code` and `field` go to the caller."""
 

@@ -56,7 +56,7 @@ async def selector(ctx: ChannelContext, caller: Caller, bearer: str) -> list[Sel
     """The channels the caller can access: all of the organization for an admin (as
     Supervisor), otherwise what access-svc says for this user."""
     async with ctx.unit_of_work() as uow:
-        channels = await uow.channels_in_org(caller.org_id)
+        channels = await uow.channels.in_org(caller.org_id)
     if caller.is_admin:
         return [Selectable(channel, ChannelRole.SUPERVISOR) for channel in channels]
     if caller.user_id is None:
@@ -75,7 +75,7 @@ async def get(ctx: ChannelContext, caller: Caller, channel_id: uuid.UUID) -> tup
     _require_admin(caller)
     async with ctx.unit_of_work() as uow:
         channel = await visible_channel(uow, caller, channel_id)
-        return channel, await uow.webhook_subscribed(channel_id)
+        return channel, await uow.channels.webhook_subscribed(channel_id)
 
 
 async def access_of(
@@ -111,7 +111,7 @@ async def update(
             raise InvalidError(exc.code, str(exc), exc.field) from exc
         if changed is None:
             return channel
-        await uow.save_channel(changed)
+        await uow.channels.save(changed)
         await uow.publish(
             TOPIC,
             snapshot(
@@ -132,9 +132,9 @@ async def disconnect(ctx: ChannelContext, caller: Caller, channel_id: uuid.UUID)
         changed = channel.disconnect(at=ctx.clock())
         if changed is None:
             return channel
-        await uow.save_channel(changed, wipe_credentials=True)
+        await uow.channels.save(changed, wipe_credentials=True)
         if ctx.webhook_url is not None:
-            await uow.request_unsubscription(changed.twitter_account_id, changed.updated_at)
+            await uow.unsubscriptions.request(changed.twitter_account_id, changed.updated_at)
         await uow.publish(
             TOPIC,
             snapshot(changed, "disconnected", actor=_actor(caller), correlation_id=uuid.uuid4()),

@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-import sqlalchemy.exc
-
 from switchboard_channel.adapters.twitter import AccessToken, TwitterError
-from switchboard_channel.adapters.unit_of_work import OAuthState
-from switchboard_channel.domain.channel import Change, Channel
+from switchboard_channel.domain.channel import AlreadyConnectedError, Change, Channel
+from switchboard_channel.domain.oauth import OAuthState
 from switchboard_channel.service_layer.context import ChannelContext
 from switchboard_channel.service_layer.errors import (
     BadRequestError,
@@ -71,8 +69,8 @@ async def start(
     now = ctx.clock()
     expires_at = now + timedelta(seconds=ctx.oauth_state_ttl_seconds)
     async with ctx.unit_of_work() as uow:
-        await uow.purge_expired_states(now)
-        await uow.add_oauth_state(
+        await uow.oauth_states.purge_expired(now)
+        await uow.oauth_states.add(
             OAuthState(
                 state=state,
                 org_id=caller.org_id,
@@ -95,7 +93,7 @@ async def complete(
     denied: str | None,
 ) -> Connected:
     async with ctx.unit_of_work() as uow:  # committed at once: the state is used up
-        found = await uow.take_oauth_state(state)
+        found = await uow.oauth_states.take(state)
     if found is None:
         raise BadRequestError(
             "invalid_state", "This authorization is unknown or was already used.", "state"
@@ -127,7 +125,7 @@ async def complete(
     name = await account_name(ctx, access)
     try:
         channel, change = await _store(ctx, found, access, name)
-    except sqlalchemy.exc.IntegrityError:  # connected concurrently
+    except AlreadyConnectedError:  # connected concurrently
         raise already_connected() from None
     subscribed = await subscribe(ctx, channel, access)
     log.info(
@@ -167,9 +165,9 @@ async def _store(
     credentials = ctx.cipher.encrypt(access.credentials)
     async with ctx.unit_of_work() as uow:
         # Not while an unsubscription of this account is being performed (`unsubscribe`).
-        await uow.lock_account(access.user_id)
+        await uow.channels.lock_account(access.user_id)
         if found.channel_id is not None:
-            existing = await uow.channel(found.org_id, found.channel_id)
+            existing = await uow.channels.get(found.org_id, found.channel_id)
             if existing is None:
                 raise channel_not_found()
             if existing.twitter_account_id != access.user_id:
@@ -179,7 +177,7 @@ async def _store(
                     f"@{access.screen_name}.",
                 )
         else:
-            existing = await uow.channel_by_account(found.org_id, access.user_id)
+            existing = await uow.channels.by_account(found.org_id, access.user_id)
             if existing is not None and existing.status is ChannelStatus.CONNECTED:
                 raise already_connected()
         change: Change
@@ -194,11 +192,11 @@ async def _store(
                 at=now,
             )
             change = "connected"
-            await uow.add_channel(channel, credentials)
+            await uow.channels.add(channel, credentials)
         else:
             channel = existing.reauthorize(handle=access.screen_name, name=name, at=now)
             change = "reauthorized"
-            await uow.save_channel(channel, credentials=credentials)
+            await uow.channels.save(channel, credentials=credentials)
         await uow.publish(
             TOPIC,
             snapshot(
@@ -226,5 +224,5 @@ async def subscribe(ctx: ChannelContext, channel: Channel, access: AccessToken) 
         )
         subscribed = False
     async with ctx.unit_of_work() as uow:
-        await uow.mark_subscribed(channel.id, subscribed=subscribed)
+        await uow.channels.mark_subscribed(channel.id, subscribed=subscribed)
     return subscribed

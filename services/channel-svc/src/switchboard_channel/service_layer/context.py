@@ -2,24 +2,15 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from switchboard_channel.adapters.access import AccessDirectory
 from switchboard_channel.adapters.crypto import CredentialCipher
 from switchboard_channel.adapters.reconcile import Reconciler
 from switchboard_channel.adapters.twitter import TwitterApi
 from switchboard_channel.adapters.unit_of_work import UnitOfWork
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class DeliveryPolicy:
-    max_attempts: int = 5
-    backoff_seconds: float = 0.5
-    rate_limit_inline_wait_seconds: float = 60.0
+from switchboard_channel.domain.delivery import DeliveryPolicy
+from switchboard_platform.clock import Clock, utc_now
 
 
 @dataclass
@@ -35,4 +26,4 @@ class ChannelContext:
     unsubscribe_backoff_seconds: float = 30.0
     delivery: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     echo_retention: timedelta = timedelta(hours=1)
-    clock: Callable[[], datetime] = utc_now
+    clock: Clock = utc_now

@@ -13,17 +13,19 @@ rebalance does not extend it). Each handler call waits at most `RECONCILE_SLICE_
 and then raises `ReconcileLaterError` (retryable, like a long rate-limit wait): the
 partition waits meanwhile, in order, but the consumer's poll interval is never exceeded.
 
-Twitter's answers: 201 -> sent; 429 -> wait for `x-rate-limit-reset` and send again
-(never dropped; waits longer than `rate_limit_inline_wait_seconds` are taken in slices,
-each ending in a retryable error so the consumer's poll interval is never exceeded, and
-the partition keeps its order); 5xx or no connection -> retried with backoff up to
-`max_attempts`, then `gave_up_retrying`; 401 -> the channel becomes deauthorized and the
-reply fails `channel_deauthorized`; 403 duplicate -> `duplicate_content`, not retried.
+The decisions (when to try again, give up, or wait, and the reconcile window) are
+`domain.delivery`'s; this module carries them out. Twitter's answers: 201 -> sent;
+429 -> wait for `x-rate-limit-reset` and send again (never dropped; waits longer than
+`rate_limit_inline_wait_seconds` are taken in slices, each ending in a retryable error so
+the consumer's poll interval is never exceeded, and the partition keeps its order); 5xx
+or no connection -> retried with backoff up to `max_attempts`, then `gave_up_retrying`;
+401 -> the channel becomes deauthorized and the reply fails `channel_deauthorized`; 403
+duplicate -> `duplicate_content`, not retried.
 """
 
 import asyncio
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from switchboard_channel.adapters.twitter import (
@@ -34,9 +36,15 @@ from switchboard_channel.adapters.twitter import (
     Sent,
     Unknown,
 )
-from switchboard_channel.adapters.unit_of_work import Delivery, UnitOfWork
+from switchboard_channel.adapters.unit_of_work import UnitOfWork
 from switchboard_channel.domain.credentials import AccountCredentials
-from switchboard_channel.domain.delivery import DeliveryState
+from switchboard_channel.domain.delivery import (
+    Delivery,
+    DeliveryState,
+    rate_limited_until,
+    reconcile_since,
+    reconcile_until,
+)
 from switchboard_channel.metrics import RECONCILIATIONS
 from switchboard_channel.service_layer.context import ChannelContext
 from switchboard_channel.service_layer.published_events import TOPIC, snapshot
@@ -50,19 +58,17 @@ from switchboard_contracts.events.replies import (
     ReplySentPayload,
 )
 from switchboard_contracts.topics import REPLIES_RESULTS
+from switchboard_platform.kafka.consumer import RetryLaterError
 from switchboard_platform.logs import get_logger
 
 log = get_logger(__name__)
 SERVICE_ACTOR = Actor(kind=ActorKind.SERVICE, id="channel-svc")
 RESULT_NAMESPACE = uuid.UUID("b0d7e3a2-4f51-4a8e-9c1d-5e2f7a6b3c90")
-RECONCILE_SKEW = timedelta(seconds=5)  # Twitter's clock against ours
+# How long one handler call may block: the consumer's poll interval bounds it.
 RECONCILE_POLL_SECONDS = 0.5
 RECONCILE_SLICE_SECONDS = 10.0
 
-
-class RetryLaterError(TimeoutError):
-    """Not yet: a rate-limit reset is further away than one attempt may wait. A
-    `TimeoutError`, so the platform consumer retries it without limit (never dropped)."""
+__all__ = ["ReconcileLaterError", "RetryLaterError", "handle_reply_requested"]
 
 
 class ReconcileLaterError(RetryLaterError):
@@ -88,12 +94,12 @@ class Delivering:
     async def run(self) -> None:
         ctx, p = self.ctx, self.event.payload
         async with ctx.unit_of_work() as uow:
-            delivery = await uow.delivery(self.message_id)
+            delivery = await uow.deliveries.get(self.message_id)
             if delivery is not None and delivery.state.final:
                 return  # a redelivery: the result is already on its way
             if delivery is None:
                 now = ctx.clock()
-                await uow.add_delivery(
+                await uow.deliveries.add(
                     message_id=self.message_id,
                     org_id=self.event.org_id,
                     channel_id=p.channel_id,
@@ -101,10 +107,12 @@ class Delivering:
                     at=now,
                 )
                 delivery = Delivery(self.message_id, DeliveryState.PENDING, 0, None, None)
-            channel = await uow.channel(self.event.org_id, p.channel_id)
-            blob = None if channel is None else await uow.credentials(channel.id)
+            channel = await uow.channels.get(self.event.org_id, p.channel_id)
+            blob = None if channel is None else await uow.channels.credentials(channel.id)
             # Echoes come only through the account's webhook subscription.
-            self.echoes_expected = channel is not None and await uow.webhook_subscribed(channel.id)
+            self.echoes_expected = channel is not None and await uow.channels.webhook_subscribed(
+                channel.id
+            )
         self.reconcile_until = delivery.reconcile_until
         if channel is None:
             await self._fail("invalid_request", "The channel is unknown in this organization.")
@@ -126,7 +134,7 @@ class Delivering:
         go on; False: settled here (sent, or failed because it cannot be known). May raise
         `ReconcileLaterError` while the answer may still come."""
         reconciler = self.ctx.reconciler
-        since = (since or self.ctx.clock()) - RECONCILE_SKEW
+        since = reconcile_since(since, self.ctx.clock())
         found = await reconciler.find_sent(account_id, self.reply, since)
         if found is None and self.echoes_expected and reconciler.patience_seconds > 0:
             found = await self._await_answer(account_id, since)
@@ -156,7 +164,7 @@ class Delivering:
         ctx = self.ctx
         now = ctx.clock()
         if self.reconcile_until is None:
-            self.reconcile_until = now + timedelta(seconds=ctx.reconciler.patience_seconds)
+            self.reconcile_until = reconcile_until(now, ctx.reconciler.patience_seconds)
             await self._update(reconcile_until=self.reconcile_until)
             log.info(
                 "interrupted send: waiting for its echo",
@@ -198,7 +206,7 @@ class Delivering:
                     await self._sent_new(twitter_id)
                     return
                 case RateLimited(reset_at):
-                    not_before = datetime.fromtimestamp(reset_at, UTC) + timedelta(seconds=1)
+                    not_before = rate_limited_until(reset_at, ctx.clock())
                     log.info("rate limited", message_id=str(self.message_id), until=str(not_before))
                     await self._update(state=DeliveryState.PENDING.value, not_before=not_before)
                 case Refused(_, "channel_deauthorized", detail):
@@ -213,27 +221,24 @@ class Delivering:
                     ):
                         return
                     attempts += 1
-                    if attempts >= policy.max_attempts:
+                    if policy.gives_up(attempts):
                         await self._fail(
                             "gave_up_retrying", f"Twitter failed {attempts} times: {detail}"
                         )
                         return
                     await self._update(state=DeliveryState.PENDING.value, attempts=attempts)
-                    await asyncio.sleep(policy.backoff_seconds * 2 ** (attempts - 1))
+                    await asyncio.sleep(policy.backoff(attempts))
 
     async def _wait_until(self, not_before: datetime) -> None:
-        wait = (not_before - self.ctx.clock()).total_seconds()
-        if wait <= 0:
-            return
-        inline = self.ctx.delivery.rate_limit_inline_wait_seconds
-        if wait > inline:
-            await asyncio.sleep(inline)
+        wait = self.ctx.delivery.rate_limit_wait(not_before, self.ctx.clock())
+        if wait.seconds > 0:
+            await asyncio.sleep(wait.seconds)
+        if wait.then_retry_later:
             raise RetryLaterError(f"rate limited until {not_before.isoformat()}")
-        await asyncio.sleep(wait)
 
     async def _update(self, **values: Any) -> None:
         async with self.ctx.unit_of_work() as uow:
-            await uow.update_delivery(self.message_id, self.ctx.clock(), **values)
+            await uow.deliveries.update(self.message_id, self.ctx.clock(), **values)
 
     async def _sent_new(self, twitter_id: str) -> None:
         """The id Twitter has just given: no other delivery can have it."""
@@ -246,7 +251,7 @@ class Delivering:
         now = self.ctx.clock()
         p = self.event.payload
         async with self.ctx.unit_of_work() as uow:
-            if not await uow.record_sent(self.message_id, now, twitter_id):
+            if not await uow.deliveries.record_sent(self.message_id, now, twitter_id):
                 return False
             await uow.publish(
                 REPLIES_RESULTS,
@@ -271,7 +276,7 @@ class Delivering:
     async def _record_failure(self, uow: UnitOfWork, reason: str, detail: str) -> None:
         now = self.ctx.clock()
         p = self.event.payload
-        await uow.update_delivery(
+        await uow.deliveries.update(
             self.message_id, now, state=DeliveryState.FAILED.value, reason=reason, detail=detail
         )
         await uow.publish(
@@ -293,10 +298,10 @@ class Delivering:
     async def _deauthorized(self, detail: str) -> None:
         p = self.event.payload
         async with self.ctx.unit_of_work() as uow:
-            channel = await uow.channel(self.event.org_id, p.channel_id)
+            channel = await uow.channels.get(self.event.org_id, p.channel_id)
             changed = None if channel is None else channel.deauthorize(at=self.ctx.clock())
             if changed is not None:
-                await uow.save_channel(changed)
+                await uow.channels.save(changed)
                 await uow.publish(
                     TOPIC,
                     snapshot(

@@ -54,12 +54,12 @@ async def record_echo(ctx: ChannelContext, echo: Echo, *, retention: timedelta) 
     if echo.created_at < ctx.clock() - retention:
         return  # replayed or long delayed: no interrupted send waits for it any more
     async with ctx.unit_of_work() as uow:
-        await uow.add_echo(echo)
+        await uow.echoes.add(echo)
 
 
 async def prune_echoes(ctx: ChannelContext, *, retention: timedelta) -> int:
     async with ctx.unit_of_work() as uow:
-        pruned = await uow.prune_echoes(ctx.clock() - retention)
+        pruned = await uow.echoes.prune(ctx.clock() - retention)
     if pruned:
         log.info("echoes pruned", count=pruned)
     return pruned

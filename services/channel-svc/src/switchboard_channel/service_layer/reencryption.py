@@ -11,10 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column
-
 from switchboard_channel.adapters.crypto import CredentialCipher
-from switchboard_channel.adapters.tables import ENCRYPTED_COLUMNS
+from switchboard_channel.adapters.tables import ENCRYPTED_COLUMN_NAMES
 from switchboard_channel.adapters.unit_of_work import UnitOfWork
 from switchboard_platform.logs import get_logger
 
@@ -52,16 +50,6 @@ class ReencryptionReport:
         return total.busy == 0 and total.unreadable == 0
 
 
-@dataclass(frozen=True)
-class _Target:
-    key: Column[Any]
-    column: Column[Any]
-
-    @property
-    def name(self) -> str:
-        return f"{self.column.table}.{self.column.name}"
-
-
 async def reencrypt(
     unit_of_work: Callable[[], UnitOfWork],
     cipher: CredentialCipher,
@@ -71,15 +59,13 @@ async def reencrypt(
     busy_wait_seconds: float = 0.5,
 ) -> ReencryptionReport:
     report = ReencryptionReport()
-    for target in (_Target(key, column) for key, column in ENCRYPTED_COLUMNS):
-        part = report.columns[target.name] = ColumnReport()
+    for target in ENCRYPTED_COLUMN_NAMES:
+        part = report.columns[target] = ColumnReport()
         busy: list[Any] = []
         after: Any = None
         while True:
             async with unit_of_work() as uow:
-                keys = await uow.ciphertext_keys(
-                    target.key, target.column, after=after, limit=batch_size
-                )
+                keys = await uow.ciphertexts.keys(target, after=after, limit=batch_size)
                 if not keys:
                     break
                 busy += await _batch(uow, cipher, target, keys, part)
@@ -89,22 +75,22 @@ async def reencrypt(
                 break
             await asyncio.sleep(busy_wait_seconds)
             async with unit_of_work() as uow:  # those still holding ciphertext
-                keys = await uow.ciphertext_keys(target.key, target.column, among=busy)
+                keys = await uow.ciphertexts.keys(target, among=busy)
                 busy = await _batch(uow, cipher, target, keys, part) if keys else []
         part.busy = len(busy)
-        log.info("re-encryption", column=target.name, **vars(part))
+        log.info("re-encryption", column=target, **vars(part))
     return report
 
 
 async def _batch(
     uow: UnitOfWork,
     cipher: CredentialCipher,
-    target: _Target,
+    target: str,
     keys: Sequence[Any],
     part: ColumnReport,
 ) -> list[Any]:
     """Rotate what of `keys` this transaction could lock; the keys it could not."""
-    locked = await uow.lock_ciphertexts(target.key, target.column, keys)
+    locked = await uow.ciphertexts.lock(target, keys)
     for row_key, data in locked:
         if cipher.is_current(data):
             part.current += 1
@@ -112,9 +98,9 @@ async def _batch(
         rotated = _rotated(cipher, data)
         if rotated is None:
             part.unreadable += 1
-            log.error("a stored secret decrypts with no configured key", column=target.name)
+            log.error("a stored secret decrypts with no configured key", column=target)
             continue
-        await uow.store_ciphertext(target.key, target.column, row_key, rotated)
+        await uow.ciphertexts.store(target, row_key, rotated)
         part.reencrypted += 1
     taken = {row_key for row_key, _ in locked}
     return [k for k in keys if k not in taken]

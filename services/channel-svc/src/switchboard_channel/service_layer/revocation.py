@@ -17,11 +17,11 @@ async def handle_app_revoked(ctx: ChannelContext, event: AppRevoked) -> None:
     async with ctx.unit_of_work() as uow:
         if not await uow.first_delivery(CONSUMER, event.event_id):
             return
-        for channel in await uow.channels_of_account(account_id):
+        for channel in await uow.channels.of_account(account_id):
             changed = channel.deauthorize(at=ctx.clock())
             if changed is None:
                 continue
-            await uow.save_channel(changed)
+            await uow.channels.save(changed)
             await uow.publish(
                 TOPIC,
                 snapshot(

@@ -11,7 +11,7 @@ from switchboard_platform.auth.standing import Caller
 
 
 async def visible_channel(uow: UnitOfWork, caller: Caller, channel_id: uuid.UUID) -> Channel:
-    channel = await uow.channel(caller.org_id, channel_id)
+    channel = await uow.channels.get(caller.org_id, channel_id)
     if channel is None:
         raise channel_not_found()
     return channel

@@ -46,13 +46,13 @@ async def _perform_one(
 ) -> Outcome | None:
     async with ctx.unit_of_work() as uow:
         at = now or ctx.clock()
-        pending = await uow.take_due_unsubscription(at, account_id)
+        pending = await uow.unsubscriptions.take_due(at, account_id)
         if pending is None:
             return None
         account = pending.account_id
-        await uow.lock_account(account)
-        if await uow.account_connected(account):
-            await uow.finish_unsubscription(account)
+        await uow.channels.lock_account(account)
+        if await uow.channels.account_connected(account):
+            await uow.unsubscriptions.finish(account)
             log.info("subscription kept: the account is connected elsewhere", account_id=account)
             return "kept"
         try:
@@ -60,7 +60,7 @@ async def _perform_one(
         except TwitterError as exc:
             attempts = pending.attempts + 1
             delay = min(ctx.unsubscribe_backoff_seconds * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)
-            await uow.postpone_unsubscription(
+            await uow.unsubscriptions.postpone(
                 account, attempts=attempts, not_before=at + timedelta(seconds=delay), error=str(exc)
             )
             metrics.TWITTER_SENDS.labels("unsubscribe", "retryable").inc()
@@ -72,7 +72,7 @@ async def _perform_one(
                 error=str(exc),
             )
             return "postponed"
-        await uow.finish_unsubscription(account)
+        await uow.unsubscriptions.finish(account)
     outcome: Outcome = "unsubscribed" if removed else "absent"
     metrics.TWITTER_SENDS.labels("unsubscribe", outcome).inc()
     log.info("webhook subscription removed", account_id=account, outcome=outcome)

@@ -18,6 +18,7 @@ from typing import Protocol
 import httpx
 
 from switchboard_contracts.enums import ChannelAction, ChannelRole
+from switchboard_platform.auth.http import bearer_header
 from switchboard_platform.auth.service_tokens import ServiceTokenSource
 from switchboard_platform.auth.standing import HttpStanding, Standing, StandingSource, TtlCache
 
@@ -144,8 +145,6 @@ class HttpAccessChecker:
         self, method: str, path: str, token: str, json: object | None = None
     ) -> httpx.Response:
         try:
-            return await self._client.request(
-                method, path, json=json, headers={"authorization": f"Bearer {token}"}
-            )
+            return await self._client.request(method, path, json=json, headers=bearer_header(token))
         except httpx.HTTPError as exc:
             raise AccessUnavailableError(f"access-svc unreachable: {exc!r}") from exc

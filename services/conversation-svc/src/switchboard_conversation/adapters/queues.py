@@ -3,33 +3,17 @@
 import base64
 import json
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from switchboard_contracts.enums import QueueStatus
 from switchboard_conversation.adapters import tables
+from switchboard_conversation.adapters.reports import Report, channel_report
+from switchboard_conversation.domain.queues import QueueFilter
 
 _c = tables.conversations.c
-Owner = Literal["me", "nobody", "someone"]
-Sort = Literal["oldest", "newest"]
-
-
-@dataclass(frozen=True)
-class QueueFilter:
-    channel_ids: Sequence[uuid.UUID]
-    status: QueueStatus | None = None
-    owner: Owner | None = None
-    tag: str | None = None
-    topic_id: uuid.UUID | None = None
-    sort: Sort = "oldest"  # by last activity: who has waited longest first
-    limit: int = 50
-    cursor: str | None = None
-    conversation_id: uuid.UUID | None = None  # one conversation (the detail view)
 
 
 class InvalidCursorError(ValueError):
@@ -105,3 +89,30 @@ def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
         return datetime.fromisoformat(at), uuid.UUID(conversation_id)
     except (ValueError, TypeError) as exc:
         raise InvalidCursorError("not a cursor this API gave out") from exc
+
+
+class Reads:
+    """The read side on the unit of work's session: a conversation's channel, queues, one
+    conversation in full, a channel's report."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def channel_of(self, org_id: uuid.UUID, conversation_id: uuid.UUID) -> uuid.UUID | None:
+        channel_id = await self._session.scalar(
+            select(_c.channel_id).where(_c.org_id == org_id, _c.id == conversation_id)
+        )
+        return None if channel_id is None else uuid.UUID(str(channel_id))
+
+    async def queue(
+        self, org_id: uuid.UUID, me: uuid.UUID, query: QueueFilter
+    ) -> tuple[list[Any], str | None]:
+        return await queue(self._session, org_id, me, query)
+
+    async def detail(self, conversation_id: uuid.UUID) -> tuple[list[Any], list[Any], list[Any]]:
+        return await detail(self._session, conversation_id)
+
+    async def report(
+        self, org_id: uuid.UUID, channel_id: uuid.UUID, start: datetime, end: datetime
+    ) -> Report:
+        return await channel_report(self._session, org_id, channel_id, start, end)

@@ -1,23 +1,15 @@
 """The organization's list of topics (kept by its admins)."""
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from switchboard_conversation.adapters import tables
+from switchboard_conversation.domain.topics import Topic
 
 _t = tables.topics.c
-
-
-@dataclass(frozen=True)
-class Topic:
-    id: uuid.UUID
-    name: str
-    created_at: datetime
 
 
 class TopicRepository:

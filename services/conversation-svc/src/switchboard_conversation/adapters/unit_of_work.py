@@ -10,28 +10,32 @@ from sqlalchemy import bindparam, delete, func, literal, select
 from sqlalchemy.dialects.postgresql import insert
 
 from switchboard_contracts.envelope import Event
-from switchboard_contracts.topics import CONVERSATIONS, Topic
+from switchboard_contracts.topics import CONVERSATIONS
 from switchboard_conversation.adapters import rows, tables
 from switchboard_conversation.adapters.conversations import (
     ConversationRepository,
     DeferringRepository,
     Writes,
 )
+from switchboard_conversation.adapters.queues import Reads
 from switchboard_conversation.adapters.topics import TopicRepository
 from switchboard_conversation.domain.channel import ChannelView
 from switchboard_conversation.domain.conversation import Conversation
 from switchboard_platform.db.idempotency import first_delivery
-from switchboard_platform.db.outbox import enqueue, enqueue_many
+from switchboard_platform.db.outbox import enqueue_many
 from switchboard_platform.db.unit_of_work import SessionUnitOfWork
 
 
 class UnitOfWork(SessionUnitOfWork):
+    outbox = tables.outbox
     conversations: ConversationRepository
     topics: TopicRepository
+    reads: Reads
 
     def _opened(self) -> None:
         self.conversations = ConversationRepository(self.session)
         self.topics = TopicRepository(self.session)
+        self.reads = Reads(self.session)
         self._deferred: _Deferred | None = None
 
     def defer_writes(self) -> None:
@@ -75,9 +79,6 @@ class UnitOfWork(SessionUnitOfWork):
     async def try_lock(self, key: int) -> bool:
         """A transaction-level advisory lock: one holder at a time across replicas."""
         return bool(await self.session.scalar(select(func.pg_try_advisory_xact_lock(key))))
-
-    async def publish(self, topic: Topic, event: Event[Any], *, key: str) -> None:
-        await enqueue(self.session, tables.outbox, topic, event, key=key)
 
     async def commit_changes(
         self, conversations: list[Conversation], events: list[Event[Any]]

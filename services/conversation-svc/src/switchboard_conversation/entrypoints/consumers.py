@@ -9,7 +9,7 @@ from switchboard_contracts.envelope import Event
 from switchboard_contracts.topics import ACCESS, CHANNELS, REPLIES_RESULTS, TWITTER_ACTIVITY
 from switchboard_conversation.service_layer.access_events import handle_access_event
 from switchboard_conversation.service_layer.channels import handle_channel_snapshot
-from switchboard_conversation.service_layer.context import Context
+from switchboard_conversation.service_layer.context import ConversationContext
 from switchboard_conversation.service_layer.replies import handle_reply_result
 from switchboard_conversation.service_layer.twitter_activity import apply_activity, handle_activity
 from switchboard_platform.kafka.broker import EventPublisher
@@ -17,16 +17,16 @@ from switchboard_platform.kafka.consumer import Handler, Subscription
 
 
 def subscriptions(
-    *, context: Context, publisher: EventPublisher, group_id: str, service: str
+    *, context: ConversationContext, publisher: EventPublisher, group_id: str, service: str
 ) -> list[Subscription]:
     async def on_activity(event: Event[Any]) -> None:
-        await handle_activity(context.unit_of_work(), event)
+        await handle_activity(context.unit_of_work(), event, clock=context.clock)
 
     @asynccontextmanager
     async def activity_batch() -> AsyncIterator[Handler]:
         async with context.unit_of_work() as uow:
             uow.defer_writes()
-            yield partial(apply_activity, uow)
+            yield partial(apply_activity, uow, clock=context.clock)
 
     async def on_channel(event: Event[Any]) -> None:
         await handle_channel_snapshot(context.unit_of_work(), event)

@@ -18,14 +18,14 @@ from switchboard_contracts.events.access import (
     UserChanged,
 )
 from switchboard_conversation.adapters.access import AccessChecker
-from switchboard_conversation.service_layer.context import Context
+from switchboard_conversation.service_layer.context import ConversationContext
 from switchboard_conversation.service_layer.recording import record
 
 CONSUMER = "conversation-svc/access"
 ACTOR = Actor(kind=ActorKind.SYSTEM, id="access_lost")
 
 
-async def handle_access_event(context: Context, event: Event[Any]) -> None:
+async def handle_access_event(context: ConversationContext, event: Event[Any]) -> None:
     if event.org_id is None:
         return
     context.access.forget(event.org_id)

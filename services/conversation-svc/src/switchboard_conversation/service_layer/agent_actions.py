@@ -11,13 +11,13 @@ from switchboard_conversation.domain.conversation import Conversation, Note
 from switchboard_conversation.domain.errors import ConflictError, InvalidActionError
 from switchboard_conversation.service_layer.actions import channel_of, locked
 from switchboard_conversation.service_layer.authorization import authorize, may_own
-from switchboard_conversation.service_layer.context import Caller, Context
+from switchboard_conversation.service_layer.context import Caller, ConversationContext
 from switchboard_conversation.service_layer.errors import NotFoundError
 from switchboard_conversation.service_layer.recording import record
 
 
 async def move(
-    context: Context, caller: Caller, conversation_id: uuid.UUID, to: QueueStatus
+    context: ConversationContext, caller: Caller, conversation_id: uuid.UUID, to: QueueStatus
 ) -> Conversation:
     async with locked(context, caller, conversation_id, ChannelAction.MOVE) as (uow, conversation):
         conversation.move(to, at=context.clock())
@@ -25,7 +25,9 @@ async def move(
         return conversation
 
 
-async def take(context: Context, caller: Caller, conversation_id: uuid.UUID) -> Conversation:
+async def take(
+    context: ConversationContext, caller: Caller, conversation_id: uuid.UUID
+) -> Conversation:
     """Take it for oneself (Contributor). Taking it from another agent removes their
     ownership: a Supervisor's action (DOMAIN.md, "Access to a channel and roles")."""
     action = await _ownership_action(context, caller, conversation_id)
@@ -37,7 +39,10 @@ async def take(context: Context, caller: Caller, conversation_id: uuid.UUID) -> 
 
 
 async def assign(
-    context: Context, caller: Caller, conversation_id: uuid.UUID, owner_id: uuid.UUID | None
+    context: ConversationContext,
+    caller: Caller,
+    conversation_id: uuid.UUID,
+    owner_id: uuid.UUID | None,
 ) -> Conversation:
     """Assign to someone (or nobody). Oneself: taking; someone else: a Supervisor's action,
     and the new owner must be Contributor or higher on the channel."""
@@ -65,7 +70,7 @@ async def assign(
 
 
 async def _ownership_action(
-    context: Context, caller: Caller, conversation_id: uuid.UUID
+    context: ConversationContext, caller: Caller, conversation_id: uuid.UUID
 ) -> ChannelAction:
     """Taking or giving up one's own ownership needs what taking needs; changing anyone
     else's, Supervisor."""
@@ -86,7 +91,12 @@ def _unchanged_owner(conversation: Conversation, caller: Caller, action: Channel
 
 
 async def tag(
-    context: Context, caller: Caller, conversation_id: uuid.UUID, label: str, *, add: bool
+    context: ConversationContext,
+    caller: Caller,
+    conversation_id: uuid.UUID,
+    label: str,
+    *,
+    add: bool,
 ) -> Conversation:
     async with locked(context, caller, conversation_id, ChannelAction.LABEL) as (uow, conversation):
         if add:
@@ -98,7 +108,12 @@ async def tag(
 
 
 async def topic(
-    context: Context, caller: Caller, conversation_id: uuid.UUID, topic_id: uuid.UUID, *, add: bool
+    context: ConversationContext,
+    caller: Caller,
+    conversation_id: uuid.UUID,
+    topic_id: uuid.UUID,
+    *,
+    add: bool,
 ) -> Conversation:
     async with locked(context, caller, conversation_id, ChannelAction.LABEL) as (uow, conversation):
         # A topic id is one of the organization's list; any other (another organization's
@@ -118,7 +133,7 @@ async def topic(
 
 
 async def add_note(
-    context: Context, caller: Caller, conversation_id: uuid.UUID, text: str
+    context: ConversationContext, caller: Caller, conversation_id: uuid.UUID, text: str
 ) -> tuple[Conversation, Note]:
     async with locked(context, caller, conversation_id, ChannelAction.LABEL) as (uow, conversation):
         note = Note(uuid.uuid4(), caller.user_id, text, context.clock())
@@ -128,7 +143,7 @@ async def add_note(
 
 
 async def remove_note(
-    context: Context, caller: Caller, conversation_id: uuid.UUID, note_id: uuid.UUID
+    context: ConversationContext, caller: Caller, conversation_id: uuid.UUID, note_id: uuid.UUID
 ) -> Conversation:
     async with locked(context, caller, conversation_id, ChannelAction.LABEL) as (uow, conversation):
         note = await uow.conversations.note(conversation.state.id, note_id)

@@ -12,7 +12,7 @@ import uuid
 
 from switchboard_contracts.enums import ChannelAction, ChannelRole
 from switchboard_conversation.adapters.access import AccessChecker
-from switchboard_conversation.service_layer.context import Caller, Context
+from switchboard_conversation.service_layer.context import Caller, ConversationContext
 from switchboard_conversation.service_layer.errors import ForbiddenError, NotFoundError
 
 MAY = {
@@ -26,7 +26,9 @@ MAY = {
 }
 
 
-async def visible_channel(context: Context, caller: Caller, channel_id: uuid.UUID) -> None:
+async def visible_channel(
+    context: ConversationContext, caller: Caller, channel_id: uuid.UUID
+) -> None:
     """404 unless the channel is one of the caller's organization."""
     async with context.unit_of_work() as uow:
         if await uow.channel(caller.org_id, channel_id) is None:
@@ -34,7 +36,7 @@ async def visible_channel(context: Context, caller: Caller, channel_id: uuid.UUI
 
 
 async def authorize(
-    context: Context, caller: Caller, channel_id: uuid.UUID, action: ChannelAction
+    context: ConversationContext, caller: Caller, channel_id: uuid.UUID, action: ChannelAction
 ) -> ChannelRole | None:
     if caller.principal.is_service:
         raise ForbiddenError(action, None, "Agent actions need a user's token, not a service's.")

@@ -12,14 +12,14 @@ import uuid
 from switchboard_contracts.enums import ActorKind
 from switchboard_contracts.envelope import Actor
 from switchboard_conversation import metrics
-from switchboard_conversation.service_layer.context import Context
+from switchboard_conversation.service_layer.context import ConversationContext
 from switchboard_conversation.service_layer.recording import record
 
 SWEEP_LOCK_KEY = 0x5B0_A7E5  # one per database; distinct from the outbox relay's
 ACTOR = Actor(kind=ActorKind.SYSTEM, id="auto_resolve")
 
 
-async def sweep(context: Context, *, batch_size: int = 500) -> int:
+async def sweep(context: ConversationContext, *, batch_size: int = 500) -> int:
     """Resolve every stale conversation now; how many. 0 when another replica holds it."""
     total = 0
     correlation_id = uuid.uuid4()

@@ -3,23 +3,17 @@
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from switchboard_contracts.enums import ActorKind
 from switchboard_contracts.envelope import Actor
 from switchboard_conversation.adapters.access import AccessChecker
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_platform.auth.standing import Caller as StandingCaller
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from switchboard_platform.clock import Clock, utc_now
 
 
 @dataclass(frozen=True)
-class Context:
+class ConversationContext:
     unit_of_work: Callable[[], UnitOfWork]
     access: AccessChecker
     clock: Clock = utc_now

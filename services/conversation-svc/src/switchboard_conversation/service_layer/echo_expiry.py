@@ -9,11 +9,13 @@ still held, so each echo is released once, with the events a release after a res
 
 from switchboard_conversation import metrics
 from switchboard_conversation.domain.messages import EchoHold
-from switchboard_conversation.service_layer.context import Context
+from switchboard_conversation.service_layer.context import ConversationContext
 from switchboard_conversation.service_layer.twitter_activity import release_held_echoes
 
 
-async def release_expired_echoes(context: Context, hold: EchoHold, *, batch_size: int = 500) -> int:
+async def release_expired_echoes(
+    context: ConversationContext, hold: EchoHold, *, batch_size: int = 500
+) -> int:
     """Release every echo held past `hold.limit` now; how many."""
     total = 0
     while True:

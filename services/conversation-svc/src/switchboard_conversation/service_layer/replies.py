@@ -25,7 +25,7 @@ from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.domain.conversation import Conversation
 from switchboard_conversation.domain.messages import Message, posted_from_app, reply_target
 from switchboard_conversation.service_layer.actions import locked
-from switchboard_conversation.service_layer.context import Caller, Context
+from switchboard_conversation.service_layer.context import Caller, ConversationContext
 from switchboard_conversation.service_layer.errors import NotFoundError
 from switchboard_conversation.service_layer.published_events import PRODUCER
 from switchboard_conversation.service_layer.recording import record
@@ -45,7 +45,7 @@ class Reply:
 
 
 async def reply(
-    context: Context, caller: Caller, conversation_id: uuid.UUID, command: Reply
+    context: ConversationContext, caller: Caller, conversation_id: uuid.UUID, command: Reply
 ) -> tuple[Conversation, Message]:
     correlation_id = uuid.uuid4()
     async with locked(context, caller, conversation_id, ChannelAction.REPLY) as (uow, conversation):

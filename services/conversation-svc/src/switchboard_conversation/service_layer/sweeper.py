@@ -4,7 +4,7 @@ of echoes held past their time limit. Each part fails (and is retried next round
 from switchboard_conversation import metrics
 from switchboard_conversation.domain.messages import EchoHold
 from switchboard_conversation.service_layer.auto_resolve import sweep
-from switchboard_conversation.service_layer.context import Context
+from switchboard_conversation.service_layer.context import ConversationContext
 from switchboard_conversation.service_layer.echo_expiry import release_expired_echoes
 from switchboard_platform.logs import get_logger
 
@@ -15,7 +15,9 @@ class Sweeper:
     """`once` is a round: `sweep`, then `release_expired_echoes` (run on a timer by
     `switchboard_platform.periodic.Periodic`)."""
 
-    def __init__(self, context: Context, *, batch_size: int, echo_hold: EchoHold) -> None:
+    def __init__(
+        self, context: ConversationContext, *, batch_size: int, echo_hold: EchoHold
+    ) -> None:
         self._context = context
         self._batch_size = batch_size
         self._echo_hold = echo_hold

@@ -2,20 +2,20 @@
 
 import uuid
 
-from switchboard_conversation.adapters.topics import Topic
 from switchboard_conversation.domain.errors import ConflictError, InvalidActionError
-from switchboard_conversation.service_layer.context import Caller, Context
+from switchboard_conversation.domain.topics import Topic
+from switchboard_conversation.service_layer.context import Caller, ConversationContext
 from switchboard_conversation.service_layer.errors import ForbiddenError, NotFoundError
 
 MAX_NAME = 100
 
 
-async def list_topics(context: Context, caller: Caller) -> list[Topic]:
+async def list_topics(context: ConversationContext, caller: Caller) -> list[Topic]:
     async with context.unit_of_work() as uow:
         return await uow.topics.list(caller.org_id)
 
 
-async def add_topic(context: Context, caller: Caller, name: str) -> Topic:
+async def add_topic(context: ConversationContext, caller: Caller, name: str) -> Topic:
     _admin(caller)
     clean = " ".join(name.split())
     if not clean or len(clean) > MAX_NAME:
@@ -27,7 +27,7 @@ async def add_topic(context: Context, caller: Caller, name: str) -> Topic:
     return topic
 
 
-async def remove_topic(context: Context, caller: Caller, topic_id: uuid.UUID) -> None:
+async def remove_topic(context: ConversationContext, caller: Caller, topic_id: uuid.UUID) -> None:
     """Conversations keep the topic id they were given (history stays whole)."""
     _admin(caller)
     async with context.unit_of_work() as uow:

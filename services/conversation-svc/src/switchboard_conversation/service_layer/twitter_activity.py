@@ -11,7 +11,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from switchboard_contracts.enums import ActorKind, DeliveryState, MessageDirection, MessageKind
@@ -33,6 +33,7 @@ from switchboard_conversation.domain.messages import (
     echo_released,
 )
 from switchboard_conversation.service_layer.recording import record
+from switchboard_platform.clock import Clock, utc_now
 
 CONSUMER = "conversation-svc/twitter.activity"
 MESSAGE_NAMESPACE = uuid.UUID("5d6f3c1a-0b7e-4e58-8f0a-2a4c9e7b1d33")
@@ -53,17 +54,18 @@ class Activity:
     in_reply_to_tweet_id: str | None = None
 
 
-async def handle_activity(uow: UnitOfWork, event: Event[Any]) -> None:
+async def handle_activity(uow: UnitOfWork, event: Event[Any], *, clock: Clock = utc_now) -> None:
     """Entry for a twitter.activity.v1 event, in a transaction of its own."""
     if not isinstance(event, Routable):
         return
     async with uow:
-        await apply_activity(uow, event)
+        await apply_activity(uow, event, clock=clock)
 
 
-async def apply_activity(uow: UnitOfWork, event: Event[Any]) -> None:
+async def apply_activity(uow: UnitOfWork, event: Event[Any], *, clock: Clock = utc_now) -> None:
     """Entry for a twitter.activity.v1 event within the caller's transaction (one batch's:
-    an event later in it sees what the earlier ones wrote)."""
+    an event later in it sees what the earlier ones wrote). Activity for an account with
+    no channel known yet is parked, stamped by `clock`, until its channel's snapshot."""
     if not isinstance(event, Routable):
         return  # revocations, likes, follows: not conversation material
     first, channels = await uow.first_delivery_to_account(
@@ -71,26 +73,26 @@ async def apply_activity(uow: UnitOfWork, event: Event[Any]) -> None:
     )
     if not first:
         return
-    await route(uow, event, channels)
+    if not await route(uow, event, channels):
+        # No channel yet. Read again once no channel snapshot of this account is
+        # mid-transaction: one that committed meanwhile is seen (READ COMMITTED), one that
+        # comes later replays what is parked now.
+        account_id = event.payload.account_id
+        await uow.lock_account(account_id)
+        if not await route(uow, event):
+            await uow.park(event.event_id, account_id, event.model_dump_json(), clock())
 
 
 async def route(
     uow: UnitOfWork, event: Routable, channels: list[ChannelView] | None = None
-) -> None:
+) -> bool:
     """Within the caller's transaction: apply to every channel of the account (one account
-    may be connected in several organizations); park it when no channel is known yet.
+    may be connected in several organizations). False: no channel is known yet.
     `channels`: the account's, when the caller has read them already."""
-    account_id = event.payload.account_id
     if channels is None:
-        channels = await uow.channels_for_account(account_id)
+        channels = await uow.channels_for_account(event.payload.account_id)
     if not channels:
-        # Read again once no channel snapshot of this account is mid-transaction: one that
-        # committed meanwhile is seen (READ COMMITTED), one that comes later replays the park.
-        await uow.lock_account(account_id)
-        channels = await uow.channels_for_account(account_id)
-    if not channels:
-        await uow.park(event.event_id, account_id, event.model_dump_json(), datetime.now(UTC))
-        return
+        return False
     for channel in channels:
         if not channel.receives_messages:
             continue
@@ -98,6 +100,7 @@ async def route(
             await _delete(uow, channel, event)
         else:
             await _apply(uow, channel, _activity(event), event)
+    return True
 
 
 def _activity(event: TweetReceived | DirectMessageReceived) -> Activity:

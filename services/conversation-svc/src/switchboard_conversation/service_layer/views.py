@@ -5,12 +5,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from switchboard_contracts.enums import ChannelAction
-from switchboard_conversation.adapters import queues
-from switchboard_conversation.adapters.queues import QueueFilter
-from switchboard_conversation.adapters.reports import Report, channel_report
+from switchboard_conversation.adapters.reports import Report
+from switchboard_conversation.domain.queues import QueueFilter
 from switchboard_conversation.service_layer.actions import channel_of
 from switchboard_conversation.service_layer.authorization import authorize
-from switchboard_conversation.service_layer.context import Caller, Context
+from switchboard_conversation.service_layer.context import Caller, ConversationContext
 from switchboard_conversation.service_layer.errors import NotFoundError
 
 
@@ -29,13 +28,13 @@ class Detail:
 
 
 async def channel_queue(
-    context: Context, caller: Caller, channel_id: uuid.UUID, query: QueueFilter
+    context: ConversationContext, caller: Caller, channel_id: uuid.UUID, query: QueueFilter
 ) -> Page:
     await authorize(context, caller, channel_id, ChannelAction.READ)
     return await _page(context, caller, replace(query, channel_ids=[channel_id]))
 
 
-async def my_queue(context: Context, caller: Caller, query: QueueFilter) -> Page:
+async def my_queue(context: ConversationContext, caller: Caller, query: QueueFilter) -> Page:
     """Across every channel the caller can access (access-svc's channel selector)."""
     if caller.principal.is_service:
         raise NotFoundError("user")
@@ -43,35 +42,34 @@ async def my_queue(context: Context, caller: Caller, query: QueueFilter) -> Page
     return await _page(context, caller, replace(query, channel_ids=[c for c, _ in channels]))
 
 
-async def _page(context: Context, caller: Caller, query: QueueFilter) -> Page:
+async def _page(context: ConversationContext, caller: Caller, query: QueueFilter) -> Page:
     if not query.channel_ids:
         return Page([], None)
     async with context.unit_of_work() as uow:
-        items, cursor = await queues.queue(uow.session, caller.org_id, caller.user_id, query)
+        items, cursor = await uow.reads.queue(caller.org_id, caller.user_id, query)
     return Page(items, cursor)
 
 
 async def conversation_detail(
-    context: Context, caller: Caller, conversation_id: uuid.UUID
+    context: ConversationContext, caller: Caller, conversation_id: uuid.UUID
 ) -> Detail:
     channel_id = await channel_of(context, caller.org_id, conversation_id)
     await authorize(context, caller, channel_id, ChannelAction.READ)
     async with context.unit_of_work() as uow:
-        page, _ = await queues.queue(
-            uow.session,
+        page, _ = await uow.reads.queue(
             caller.org_id,
             caller.user_id,
             QueueFilter(channel_ids=[channel_id], limit=1, conversation_id=conversation_id),
         )
-        messages, notes, history = await queues.detail(uow.session, conversation_id)
+        messages, notes, history = await uow.reads.detail(conversation_id)
     if not page:
         raise NotFoundError("conversation", "conversation_id")
     return Detail(page[0], messages, notes, history)
 
 
 async def report(
-    context: Context, caller: Caller, channel_id: uuid.UUID, start: Any, end: Any
+    context: ConversationContext, caller: Caller, channel_id: uuid.UUID, start: Any, end: Any
 ) -> Report:
     await authorize(context, caller, channel_id, ChannelAction.VIEW_REPORTS)
     async with context.unit_of_work() as uow:
-        return await channel_report(uow.session, caller.org_id, channel_id, start, end)
+        return await uow.reads.report(caller.org_id, channel_id, start, end)

@@ -7,7 +7,6 @@ the header, the body and every answer (`delivery_docs`).
 """
 
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated, Any, NoReturn
 
 from fastapi import APIRouter, Query, Request, Response
@@ -16,14 +15,15 @@ from pydantic import BaseModel
 from switchboard_contracts.errors import ErrorBody
 from switchboard_ingest import metrics
 from switchboard_ingest.adapters.broker import BrokerUnavailableError
-from switchboard_ingest.context import get_context
 from switchboard_ingest.domain.deliveries import MalformedDeliveryError, ParsedDelivery
 from switchboard_ingest.domain.signature import crc_response_token
 from switchboard_ingest.entrypoints.delivery_docs import DELIVERY_OPERATION, SIGNATURE_HEADER
+from switchboard_ingest.service_layer.context import IngestContext
 from switchboard_ingest.service_layer.receive_delivery import (
     InvalidSignatureError,
     receive_delivery,
 )
+from switchboard_platform.http.context import context_of
 from switchboard_platform.http.errors import ApiError
 
 router = APIRouter(prefix="/webhooks/twitter", tags=["twitter webhook"])
@@ -51,7 +51,7 @@ def _error(description: str) -> dict[str, Any]:
 async def crc(request: Request, crc_token: Annotated[str | None, Query()] = None) -> CrcResponse:
     if not crc_token:
         raise ApiError(400, "crc_token is required.", field="crc_token")
-    secret = get_context(request).settings.twitter_consumer_secret.get_secret_value()
+    secret = context_of(request, IngestContext).settings.twitter_consumer_secret.get_secret_value()
     return CrcResponse(response_token=crc_response_token(secret, crc_token))
 
 
@@ -70,7 +70,7 @@ async def crc(request: Request, crc_token: Annotated[str | None, Query()] = None
     },
 )
 async def deliver(request: Request) -> Response:
-    context = get_context(request)
+    context = context_of(request, IngestContext)
     body = await _read_limited(request, context.settings.max_body_bytes)
     try:
         parsed = await receive_delivery(
@@ -78,7 +78,7 @@ async def deliver(request: Request) -> Response:
             signature_header=request.headers.get(SIGNATURE_HEADER),
             consumer_secret=context.settings.twitter_consumer_secret.get_secret_value(),
             publisher=context.publisher,
-            received_at=datetime.now(UTC),
+            received_at=context.clock(),
         )
     except InvalidSignatureError:
         metrics.REJECTED.labels(reason="signature").inc()

@@ -1,14 +1,13 @@
 """What routes depend on: a unit of work per request, the caller, the error responses."""
 
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from switchboard_access.adapters.unit_of_work import UnitOfWork
+from switchboard_access.service_layer.context import AccessContext
 from switchboard_access.service_layer.errors import (
     ConflictError,
     ForbiddenError,
@@ -16,7 +15,8 @@ from switchboard_access.service_layer.errors import (
     RefusedError,
 )
 from switchboard_contracts.errors import ErrorBody
-from switchboard_platform.http.errors import error_response
+from switchboard_platform.http.context import context_of
+from switchboard_platform.http.errors import documented_errors, error_response
 
 _STATUS: dict[type[RefusedError], int] = {
     NotFoundError: 404,
@@ -25,21 +25,7 @@ _STATUS: dict[type[RefusedError], int] = {
 }
 
 
-@dataclass(frozen=True)
-class AccessContext:
-    sessions: async_sessionmaker[AsyncSession]
-    reading_sessions: async_sessionmaker[AsyncSession]  # autocommit: no transaction
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions)
-
-    def reading(self) -> UnitOfWork:
-        return UnitOfWork(self.reading_sessions, read_only=True)
-
-
-def install(app: FastAPI, context: AccessContext) -> None:
-    app.state.access = context
-
+def install(app: FastAPI) -> None:
     @app.exception_handler(RefusedError)
     async def _refused(_: Request, exc: RefusedError) -> JSONResponse:
         status = next(s for kind, s in _STATUS.items() if isinstance(exc, kind))
@@ -63,31 +49,23 @@ def install(app: FastAPI, context: AccessContext) -> None:
 # Async, though they await nothing: FastAPI runs a plain `def` dependency in its thread
 # pool, and that hop was a tenth of the check's cost and most of its p99 (see bench/).
 async def _unit_of_work(request: Request) -> UnitOfWork:
-    context: AccessContext = request.app.state.access
-    return context.unit_of_work()
+    return context_of(request, AccessContext).unit_of_work()
 
 
 async def _reading(request: Request) -> UnitOfWork:
-    context: AccessContext = request.app.state.access
-    return context.reading()
+    return context_of(request, AccessContext).reading()
 
 
 Uow = Annotated[UnitOfWork, Depends(_unit_of_work)]
 ReadingUow = Annotated[UnitOfWork, Depends(_reading)]
 
 
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The documented error responses of a route (always 401, 403 and 422: a deactivated
-    caller, or one this service does not know, is refused everywhere)."""
-    meaning = {
-        401: "No bearer token, or one that is expired, wrongly signed or for another audience",
+# The documented error responses of a route: always 401, 403 and 422 (a deactivated
+# caller, or one this service does not know, is refused everywhere).
+errors = documented_errors(
+    {
         403: "The caller's role does not allow this, or the caller is deactivated "
         "(`user_inactive`) or unknown here (`unknown_user`)",
-        404: "Unknown here, or of another organization (never told apart)",
-        409: "Conflicts with what exists",
-        422: "The request is not valid (the body says which field)",
-    }
-    return {
-        status: {"model": ErrorBody, "description": meaning[status]}
-        for status in sorted({401, 403, 422, *statuses})
-    }
+    },
+    always=(401, 403, 422),
+)

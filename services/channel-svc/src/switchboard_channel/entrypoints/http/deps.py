@@ -1,6 +1,6 @@
 """What routes depend on: the handlers' context, the caller's token, error responses."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -8,12 +8,11 @@ from fastapi.responses import JSONResponse
 from switchboard_channel.service_layer.context import ChannelContext
 from switchboard_channel.service_layer.errors import RefusedError
 from switchboard_contracts.errors import ErrorBody
-from switchboard_platform.http.errors import error_response
+from switchboard_platform.http.context import context_dependency
+from switchboard_platform.http.errors import documented_errors, error_response
 
 
-def install(app: FastAPI, context: ChannelContext) -> None:
-    app.state.channel = context
-
+def install(app: FastAPI) -> None:
     @app.exception_handler(RefusedError)
     async def _refused(_: Request, exc: RefusedError) -> JSONResponse:
         return error_response(
@@ -21,29 +20,17 @@ def install(app: FastAPI, context: ChannelContext) -> None:
         )
 
 
-async def _context(request: Request) -> ChannelContext:
-    context: ChannelContext = request.app.state.channel
-    return context
+Context = Annotated[ChannelContext, Depends(context_dependency(ChannelContext))]
 
-
-Context = Annotated[ChannelContext, Depends(_context)]
-
-
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The documented error responses of a route (always 401 and 422; 403 and 503 on
-    every route with a bearer: a deactivated or unknown caller, standing not checkable)."""
-    meaning = {
+# The documented error responses of a route: always 401 and 422; 403 and 503 on every
+# route with a bearer (a deactivated or unknown caller, standing not checkable).
+errors = documented_errors(
+    {
         400: "The authorization could not be completed (cancelled, expired, used, mismatched)",
-        401: "No bearer token, or one that is expired, wrongly signed or for another audience",
         403: "Only organization admins may do this; or the caller is deactivated "
         "(`user_inactive`) or unknown to access-svc (`unknown_user`)",
-        404: "Unknown here, or of another organization (never told apart)",
-        409: "Conflicts with what exists",
-        422: "The request is not valid (the body says which field)",
         502: "Twitter or access-svc did not answer as expected",
         503: "The caller's standing could not be asked of access-svc",
-    }
-    return {
-        status: {"model": ErrorBody, "description": meaning[status]}
-        for status in sorted({401, 422, *statuses})
-    }
+    },
+    always=(401, 422),
+)

@@ -1,6 +1,6 @@
 """What routes depend on: the handlers' context, the caller, and refusals as answers."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -9,15 +9,14 @@ from switchboard_contracts.errors import ErrorBody
 from switchboard_conversation.adapters.access import AccessUnavailableError
 from switchboard_conversation.adapters.queues import InvalidCursorError
 from switchboard_conversation.domain.errors import ConflictError, InvalidActionError
-from switchboard_conversation.service_layer.context import Caller, Context
+from switchboard_conversation.service_layer.context import Caller, ConversationContext
 from switchboard_conversation.service_layer.errors import ForbiddenError, NotFoundError
 from switchboard_platform.auth.standing import CurrentCaller as StandingCaller
-from switchboard_platform.http.errors import error_response
+from switchboard_platform.http.context import context_dependency
+from switchboard_platform.http.errors import documented_errors, error_response
 
 
-def install(app: FastAPI, context: Context) -> None:
-    app.state.conversation = context
-
+def install(app: FastAPI) -> None:
     def answer(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
         return error_response(ErrorBody(status=status, code=code, message=message, field=field))
 
@@ -50,34 +49,24 @@ def install(app: FastAPI, context: Context) -> None:
         return answer(503, "unavailable", "Access cannot be checked right now; try again.")
 
 
-async def _context(request: Request) -> Context:
-    context: Context = request.app.state.conversation
-    return context
-
-
 def _caller(caller: StandingCaller) -> Caller:
     # The shared rule has verified the token and asked access-svc for the standing.
     return Caller.of(caller)
 
 
-Ctx = Annotated[Context, Depends(_context)]
+Ctx = Annotated[ConversationContext, Depends(context_dependency(ConversationContext))]
 CurrentCaller = Annotated[Caller, Depends(_caller)]
 
 
-def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The documented error responses of a route (always 401, 403, 422 and 503: a
-    deactivated or unknown caller is refused on every route)."""
-    meaning = {
-        401: "No bearer token, or one that is expired, wrongly signed or for another audience",
+# The documented error responses of a route: always 401, 403, 422 and 503 (a deactivated
+# or unknown caller is refused on every route).
+errors = documented_errors(
+    {
         403: "The caller's role on the channel does not allow the action (the message names "
         "the action and the role that would; `field` is the action), or the caller is "
         "deactivated (`user_inactive`) or unknown to access-svc (`unknown_user`)",
         404: "Unknown, of another organization, or on a channel the caller has no access to",
-        409: "Conflicts with what exists",
-        422: "The request is not valid (the body says which field)",
         503: "access-svc could not be asked",
-    }
-    return {
-        status: {"model": ErrorBody, "description": meaning[status]}
-        for status in sorted({401, 403, 422, 503, *statuses})
-    }
+    },
+    always=(401, 403, 422, 503),
+)

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from switchboard_contracts.enums import QueueStatus
-from switchboard_conversation.adapters.queues import Owner, QueueFilter, Sort
+from switchboard_conversation.domain.queues import Owner, QueueFilter, Sort
 from switchboard_conversation.entrypoints.http.deps import Ctx, CurrentCaller, errors
 from switchboard_conversation.entrypoints.http.schemas import ConversationOut, QueueOut
 from switchboard_conversation.service_layer import views

@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass
 
-from fastapi import Request
-
 from switchboard_ingest.settings import IngestSettings
+from switchboard_platform.clock import Clock, utc_now
 from switchboard_platform.kafka.broker import Publisher
 
 
@@ -12,8 +11,4 @@ from switchboard_platform.kafka.broker import Publisher
 class IngestContext:
     settings: IngestSettings
     publisher: Publisher
-
-
-def get_context(request: Request) -> IngestContext:
-    context: IngestContext = request.app.state.context
-    return context
+    clock: Clock = utc_now
