@@ -1,0 +1,357 @@
+"""The whole of Switchboard in containers, for another team's integration tests:
+
+    with Switchboard() as switchboard:        # Kafka, PostgreSQL, migrations, topics,
+        switchboard.kafka_bootstrap_servers   # the four services and the Twitter simulator
+        switchboard.urls.conversation
+
+Every container runs as its image says (non-root) on a read-only root filesystem, with a
+tmpfs where it writes, on the host's network: the services reach each other, Kafka and
+PostgreSQL on 127.0.0.1 at free ports, and so does the test, with no address translation
+between the two (OAuth redirects and Kafka's advertised listener hold on both sides). That
+needs a Linux engine (Docker or Podman); Docker Desktop only with its host networking on.
+"""
+
+import base64
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+from testcontainers.core.container import DockerContainer
+
+# The simulated Twitter app: channel-svc signs with it, ingest-svc verifies with it.
+CONSUMER_KEY = "testcontainers-consumer-key"
+CONSUMER_SECRET = "testcontainers-consumer-secret"  # noqa: S105 - a test-only app secret
+POSTGRES_USER = "switchboard"
+POSTGRES_PASSWORD = "switchboard"  # noqa: S105 - the test image's default
+SERVICES = ("access", "channel", "conversation", "ingest")
+
+
+class SwitchboardStartError(RuntimeError):
+    """A container did not start or a one-shot command failed; the message has its log."""
+
+
+@dataclass(frozen=True)
+class SwitchboardImages:
+    """Which images to run. `from_env()` reads SB_IMAGE, SB_TWITTER_SIM_IMAGE, SB_KAFKA_IMAGE
+    and SB_POSTGRES_IMAGE: what `make images` writes to .run/images.env (`. .run/images.env`
+    in the Switchboard repository), or the tags your registry holds."""
+
+    services: str
+    twitter_sim: str
+    kafka: str
+    postgres: str
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "SwitchboardImages":
+        names = {
+            "services": "SB_IMAGE",
+            "twitter_sim": "SB_TWITTER_SIM_IMAGE",
+            "kafka": "SB_KAFKA_IMAGE",
+            "postgres": "SB_POSTGRES_IMAGE",
+        }
+        missing = [variable for variable in names.values() if not environ.get(variable)]
+        if missing:
+            raise SwitchboardStartError(
+                f"set {', '.join(missing)} to Switchboard's images (after `make images` in the "
+                "Switchboard repository: `. .run/images.env`), or pass SwitchboardImages(...) "
+                "to Switchboard()"
+            )
+        return cls(**{field: environ[variable] for field, variable in names.items()})
+
+
+@dataclass(frozen=True)
+class SwitchboardUrls:
+    access: str
+    channel: str
+    conversation: str
+    ingest: str
+    twitter: str
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _fernet_key() -> str:
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+
+
+def _container(image: str, *command: str, env: Mapping[str, str], writable: str = "/tmp") -> Any:  # noqa: S108 - a tmpfs inside the container
+    container: Any = DockerContainer(image)
+    if command:
+        container = container.with_command(list(command))
+    # mode=1777: the image's unprivileged user writes there.
+    return container.with_envs(**env).with_kwargs(
+        network_mode="host", read_only=True, tmpfs={writable: "rw,mode=1777"}
+    )
+
+
+def _logs(container: Any, lines: int = 60) -> str:
+    try:
+        out, err = container.get_logs()
+    except Exception as error:  # noqa: BLE001 - a report, not a control path
+        return f"(no logs: {error})"
+    text = (out + err).decode(errors="replace").splitlines()
+    return "\n".join(text[-lines:])
+
+
+def _wait(what: str, probe: Callable[[], bool], within: float, container: Any) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if probe():
+            return
+        container.reload()
+        if container.status in {"exited", "dead"}:
+            break
+        time.sleep(0.2)
+    raise SwitchboardStartError(f"{what}: not ready within {within:.0f}s\n{_logs(container)}")
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == httpx.codes.OK
+    except httpx.HTTPError:
+        return False
+
+
+def _listens(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+class Switchboard:
+    """Starts everything on enter (about half a minute), stops and removes every container
+    on exit. `topic_prefix` names the topics (`<prefix>conversations.v1`); the Kafka is this
+    object's own, so the default is none."""
+
+    def __init__(
+        self,
+        images: SwitchboardImages | None = None,
+        *,
+        topic_prefix: str = "",
+        sweep_enabled: bool = False,
+        start_timeout: float = 120.0,
+    ) -> None:
+        self.images = images or SwitchboardImages.from_env()
+        self.topic_prefix = topic_prefix
+        self.sweep_enabled = sweep_enabled
+        self.start_timeout = start_timeout
+        self.ports = {
+            name: free_port()
+            for name in (*SERVICES, "twitter", "kafka", "kafka_controller", "postgres")
+        }
+        port = self.ports
+        self.urls = SwitchboardUrls(
+            **{name: f"http://127.0.0.1:{port[name]}" for name in (*SERVICES, "twitter")}
+        )
+        self.kafka_bootstrap_servers = f"127.0.0.1:{port['kafka']}"
+        self.containers: dict[str, Any] = {}
+
+    def database_url(self, database: str) -> str:
+        return (
+            f"postgresql+psycopg://{POSTGRES_USER}:{POSTGRES_PASSWORD}"
+            f"@127.0.0.1:{self.ports['postgres']}/{database}"
+        )
+
+    def __enter__(self) -> Self:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        self._start_infrastructure()
+        environments = self.environments()
+        with ThreadPoolExecutor(4) as pool:  # the migrations and the topics at once
+            jobs = [
+                pool.submit(
+                    self._run_once, f"{name}-migrate", module, "migrate", env=environments[name]
+                )
+                for name, module in (
+                    ("access", "switchboard_access"),
+                    ("channel", "switchboard_channel"),
+                    ("conversation", "switchboard_conversation"),
+                )
+            ]
+            jobs.append(
+                pool.submit(
+                    self._run_once,
+                    "topics",
+                    "switchboard_platform.kafka.topics",
+                    "ensure",
+                    env={
+                        "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers,
+                        "KAFKA_TOPIC_PREFIX": self.topic_prefix,
+                    },
+                )
+            )
+            for job in jobs:
+                job.result()
+        for name, image, command in (
+            ("twitter", self.images.twitter_sim, ("switchboard_twitter_sim",)),
+            ("access", self.images.services, ("switchboard_access", "serve")),
+            ("channel", self.images.services, ("switchboard_channel", "serve")),
+            ("conversation", self.images.services, ("switchboard_conversation", "serve")),
+            ("ingest", self.images.services, ("switchboard_ingest",)),
+        ):
+            self.containers[name] = _container(image, *command, env=environments[name]).start()
+        for name in (*SERVICES, "twitter"):
+            readyz = f"{getattr(self.urls, name)}/readyz"
+            _wait(name, partial(_answers, readyz), self.start_timeout, self.containers[name])
+
+    def stop(self) -> None:
+        """In the safe order: the edge first, then the consumers, access-svc, Twitter, the
+        infrastructure last."""
+        for name in ("ingest", "conversation", "channel", "access", "twitter", "kafka", "postgres"):
+            container = self.containers.pop(name, None)
+            if container is not None:
+                container.stop()
+
+    def logs(self, lines: int = 40) -> str:
+        """Every running container's last log lines (for a failing test's report)."""
+        return "\n".join(f"--- {n}\n{_logs(c, lines)}" for n, c in self.containers.items())
+
+    def _start_infrastructure(self) -> None:
+        port = self.ports
+        kafka = _container(
+            self.images.kafka,
+            env={
+                "KAFKA_PORT": str(port["kafka"]),
+                "KAFKA_CONTROLLER_PORT": str(port["kafka_controller"]),
+                "KAFKA_LISTEN_HOST": "127.0.0.1",
+                "KAFKA_ADVERTISED_HOST": "127.0.0.1",
+            },
+            writable="/var/lib/kafka",
+        )
+        postgres = _container(
+            self.images.postgres,
+            env={
+                "PGPORT": str(port["postgres"]),
+                "POSTGRES_USER": POSTGRES_USER,
+                "POSTGRES_PASSWORD": POSTGRES_PASSWORD,
+            },
+            writable="/var/lib/postgresql/data",
+        )
+        self.containers["kafka"] = kafka.start()
+        self.containers["postgres"] = postgres.start()
+        _wait("postgres", self._postgres_ready, self.start_timeout, postgres)
+        for database in ("switchboard_access", "switchboard_channel", "switchboard_conversation"):
+            self._psql(f'CREATE DATABASE "{database}"')
+        _wait("kafka", lambda: _listens(port["kafka"]), self.start_timeout, kafka)
+
+    def _postgres_ready(self) -> bool:
+        command = ["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.ports["postgres"])]
+        return int(self.containers["postgres"].exec(command).exit_code) == 0
+
+    def _psql(self, sql: str) -> None:
+        container = self.containers["postgres"].get_wrapped_container()
+        result = container.exec_run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.ports["postgres"]),
+                "-U",
+                POSTGRES_USER,
+                "-d",
+                "postgres",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                sql,
+            ],
+            environment={"PGPASSWORD": POSTGRES_PASSWORD},
+        )
+        if result.exit_code != 0:
+            raise SwitchboardStartError(f"psql {sql!r}: {result.output.decode(errors='replace')}")
+
+    def _run_once(self, name: str, *command: str, env: Mapping[str, str]) -> None:
+        container = _container(self.images.services, *command, env=env).start()
+        try:
+            status = container.get_wrapped_container().wait(timeout=self.start_timeout)
+            if status["StatusCode"] != 0:
+                raise SwitchboardStartError(
+                    f"{name} exited with {status['StatusCode']}\n{_logs(container)}"
+                )
+        finally:
+            container.stop()
+
+    def environments(self) -> dict[str, dict[str, str]]:
+        """Each service's settings: who it talks to, where, with which keys."""
+        url, port = self.urls, self.ports
+        group = uuid.uuid4().hex[:8]
+        common = {
+            "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers,
+            "KAFKA_TOPIC_PREFIX": self.topic_prefix,
+            "LOG_FORMAT": "json",
+            "AUTH_ISSUER": url.access,
+            "AUTH_JWKS_URL": f"{url.access}/.well-known/jwks.json",
+        }
+        return {
+            "access": {
+                **common,
+                "DATABASE_URL": self.database_url("switchboard_access"),
+                "SB_ACCESS_PORT": str(port["access"]),
+                "SB_ACCESS_CONSUMER_GROUP": f"access-{group}",
+                "SB_ACCESS_DEV_ISSUER": "true",
+            },
+            "channel": {
+                **common,
+                "DATABASE_URL": self.database_url("switchboard_channel"),
+                "SB_CHANNEL_PORT": str(port["channel"]),
+                "SB_CHANNEL_CONSUMER_GROUP": f"channel-{group}",
+                "SB_CHANNEL_CREDENTIAL_KEYS": _fernet_key(),
+                "SB_CHANNEL_PUBLIC_URL": url.channel,
+                "SB_CHANNEL_ACCESS_URL": url.access,
+                "SB_CHANNEL_TWITTER_API_URL": url.twitter,
+                "SB_CHANNEL_TWITTER_WEB_URL": url.twitter,
+                "SB_CHANNEL_CONSUMER_KEY": CONSUMER_KEY,
+                "SB_CHANNEL_CONSUMER_SECRET": CONSUMER_SECRET,
+                "SB_CHANNEL_WEBHOOK_URL": f"{url.ingest}/webhooks/twitter",
+                "SB_CHANNEL_RECONCILE": "simulator",
+            },
+            "conversation": {
+                **common,
+                "DATABASE_URL": self.database_url("switchboard_conversation"),
+                "SB_CONVERSATION_PORT": str(port["conversation"]),
+                "SB_CONVERSATION_CONSUMER_GROUP": f"conversation-{group}",
+                "SB_CONVERSATION_ACCESS_URL": url.access,
+                "SB_CONVERSATION_SERVICE_TOKEN_URL": f"{url.access}/v1/dev/tokens",
+                "SB_CONVERSATION_SWEEP_ENABLED": str(self.sweep_enabled).lower(),
+            },
+            "ingest": {
+                **common,
+                "SB_INGEST_PORT": str(port["ingest"]),
+                "SB_INGEST_TWITTER_CONSUMER_SECRET": CONSUMER_SECRET,
+            },
+            "twitter": {
+                "LOG_FORMAT": "json",
+                "SB_TWITTER_SIM_PORT": str(port["twitter"]),
+                "SB_TWITTER_SIM_CONSUMER_KEY": CONSUMER_KEY,
+                "SB_TWITTER_SIM_CONSUMER_SECRET": CONSUMER_SECRET,
+            },
+        }
