@@ -86,14 +86,14 @@ def _fernet_key() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).decode()
 
 
-def _container(image: str, *command: str, env: Mapping[str, str], writable: str = "/tmp") -> Any:  # noqa: S108 - a tmpfs inside the container
+def _container(image: str, *command: str, env: Mapping[str, str]) -> Any:
     container: Any = DockerContainer(image)
     if command:
         container = container.with_command(list(command))
-    # mode=1777: the image's unprivileged user writes there.
-    return container.with_envs(**env).with_kwargs(
-        network_mode="host", read_only=True, tmpfs={writable: "rw,mode=1777"}
-    )
+    # The images write only under /tmp (Kafka's log, PostgreSQL's cluster): a tmpfs, open to
+    # the image's unprivileged user (Podman ignores `mode=` on other paths).
+    container.tmpfs["/tmp"] = "rw,mode=1777"  # noqa: S108 - inside the container
+    return container.with_envs(**env).with_kwargs(network_mode="host", read_only=True)
 
 
 def _logs(container: Any, lines: int = 60) -> str:
@@ -114,7 +114,9 @@ def _wait(what: str, probe: Callable[[], bool], within: float, container: Any) -
         if container.status in {"exited", "dead"}:
             break
         time.sleep(0.2)
-    raise SwitchboardStartError(f"{what}: not ready within {within:.0f}s\n{_logs(container)}")
+    else:
+        raise SwitchboardStartError(f"{what}: not ready within {within:.0f}s\n{_logs(container)}")
+    raise SwitchboardStartError(f"{what}: exited\n{_logs(container)}")
 
 
 def _answers(url: str) -> bool:
@@ -244,7 +246,6 @@ class Switchboard:
                 "KAFKA_LISTEN_HOST": "127.0.0.1",
                 "KAFKA_ADVERTISED_HOST": "127.0.0.1",
             },
-            writable="/var/lib/kafka",
         )
         postgres = _container(
             self.images.postgres,
@@ -253,7 +254,6 @@ class Switchboard:
                 "POSTGRES_USER": POSTGRES_USER,
                 "POSTGRES_PASSWORD": POSTGRES_PASSWORD,
             },
-            writable="/var/lib/postgresql/data",
         )
         self.containers["kafka"] = kafka.start()
         self.containers["postgres"] = postgres.start()
