@@ -60,14 +60,8 @@ WORKDIR /app
 # /livez of the service this container runs (its port from its settings' environment).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "/app/healthcheck.py"]
-ARG REVISION=unknown
-ARG CREATED=unknown
-ARG VERSION=dev
 ARG SOURCE=https://github.com/switchboard/switchboard
 LABEL org.opencontainers.image.source="${SOURCE}" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.created="${CREATED}" \
-      org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.vendor="Switchboard"
 ENTRYPOINT ["python", "-m"]
 

@@ -127,22 +127,29 @@ else
   )
 fi
 
-revision="$(git rev-parse HEAD)"
-build_args+=(
-  --build-arg "REVISION=${revision}"
-  # The commit's time, not the build's: the same commit makes the same labels (and layers).
-  --build-arg "CREATED=$(git log -1 --format=%cI)"
-  --build-arg "VERSION=${TAG}"
+# The commit's labels on every image, given to the build rather than as Dockerfile ARGs:
+# Podman's layer cache does not see a changed ARG value, and would keep a stale LABEL.
+# `created` is the commit's time, not the build's: the same commit makes the same labels.
+labels=(
+  --label "org.opencontainers.image.revision=$(git rev-parse HEAD)"
+  --label "org.opencontainers.image.created=$(git log -1 --format=%cI)"
+  --label "org.opencontainers.image.version=${TAG}"
 )
 format=()
 # Podman writes OCI images by default, and OCI has no HEALTHCHECK: Docker's format keeps it.
 [[ "${ENGINE}" == podman ]] && format=(--format docker)
 
 build() { # image context [build options...]
-  local image="$1" context="$2" t0=${SECONDS}
+  local image="$1" context="$2" t0=${SECONDS} log
   shift 2
-  "${ENGINE}" build --quiet "${format[@]}" "${build_args[@]}" "$@" -t "${image}" "${context}" \
-    >/dev/null || die "building ${image} failed"
+  mkdir -p "${RUN_DIR}/images"
+  log="${RUN_DIR}/images/build-${image##*/}.log"
+  log="${log%%:*}.log"
+  if ! "${ENGINE}" build "${format[@]}" "${build_args[@]}" "${labels[@]}" "$@" -t "${image}" \
+    "${context}" >"${log}" 2>&1; then
+    tail -n 40 "${log}" >&2
+    die "building ${image} failed (whole log: ${log})"
+  fi
   say "built ${image} in $((SECONDS - t0))s"
 }
 
