@@ -1,6 +1,7 @@
 #!/bin/sh
-# A fresh cluster whose superuser is $POSTGRES_USER (password $POSTGRES_PASSWORD, default `switchboard`, scram over
-# TCP), then the server in the foreground. Extra arguments go to `postgres`.
+# A fresh cluster whose superuser is $POSTGRES_USER (password $POSTGRES_PASSWORD, default
+# `switchboard`; scram over TCP), then the server in the foreground on $PGLISTEN (default:
+# every address). Extra arguments go to `postgres`.
 set -eu
 : "${POSTGRES_PASSWORD:=switchboard}"
 if [ ! -s "${PGDATA}/PG_VERSION" ]; then
@@ -13,5 +14,5 @@ if [ ! -s "${PGDATA}/PG_VERSION" ]; then
   printf 'host all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n' \
     >>"${PGDATA}/pg_hba.conf"
 fi
-exec postgres -c listen_addresses='*' -c port="${PGPORT}" -c unix_socket_directories='' \
+exec postgres -c listen_addresses="${PGLISTEN:-*}" -c port="${PGPORT}" -c unix_socket_directories='' \
   -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "$@"

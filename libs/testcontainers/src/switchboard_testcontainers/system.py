@@ -251,6 +251,7 @@ class Switchboard:
             self.images.postgres,
             env={
                 "PGPORT": str(port["postgres"]),
+                "PGLISTEN": "127.0.0.1",
                 "POSTGRES_USER": POSTGRES_USER,
                 "POSTGRES_PASSWORD": POSTGRES_PASSWORD,
             },
