@@ -159,7 +159,7 @@ kafka_version="$(sed -n 's/^readonly DEFAULT_KAFKA_VERSION="\(.*\)"/\1/p' deploy
 kafka_context="${RUN_DIR}/images/kafka-context"
 rm -rf "${kafka_context}"
 mkdir -p "${kafka_context}"
-cp deploy/images/kafka/* "${kafka_context}/"
+cp deploy/images/kafka/* deploy/kafka/broker.properties "${kafka_context}/"
 cp -r "${XDG_CACHE_HOME:-${HOME}/.cache}/switchboard/kafka-${kafka_version}/libs" "${kafka_context}/libs"
 rm -f "${kafka_context}/libs/.fetch-complete"
 

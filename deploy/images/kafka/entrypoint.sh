@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Writes the node's configuration (the same settings as deploy/kafka/kafka.sh, on the ports
-# and advertised host from the environment), formats the storage once, runs the broker.
+# Writes the node's configuration (its listeners from the environment, then the settings
+# deploy/kafka/kafka.sh uses too: broker.properties), formats the storage once, runs the broker.
 set -euo pipefail
 data="${KAFKA_DATA_DIR}"
 mkdir -p "${data}/log"
@@ -14,25 +14,8 @@ controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 log.dirs=${data}/log
-num.partitions=1
-default.replication.factor=1
-min.insync.replicas=1
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=4
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-transaction.state.log.num.partitions=4
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=false
-log.cleaner.dedupe.buffer.size=1048577
-log.cleaner.threads=1
-num.network.threads=2
-num.io.threads=2
-num.recovery.threads.per.data.dir=1
-background.threads=2
 PROPS
+cat /opt/kafka/broker.properties >>"${data}/server.properties"
 jvm=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true
   -Dlog4j2.configurationFile=/opt/kafka/log4j2.properties)
 if [[ ! -f "${data}/log/meta.properties" ]]; then

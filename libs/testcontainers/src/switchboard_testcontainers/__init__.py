@@ -12,8 +12,8 @@ from switchboard_testcontainers.system import (
     Switchboard,
     SwitchboardImages,
     SwitchboardStartError,
-    SwitchboardUrls,
 )
+from switchboard_testcontainers.wiring import SwitchboardUrls
 
 __all__ = [
     "Channel",

@@ -24,7 +24,8 @@ from aiokafka import AIOKafkaConsumer
 
 from switchboard_contracts.envelope import Event
 from switchboard_contracts.topics import CONVERSATIONS
-from switchboard_testcontainers.system import Switchboard, SwitchboardUrls
+from switchboard_testcontainers.system import Switchboard
+from switchboard_testcontainers.wiring import SwitchboardUrls
 from switchboard_twitter_sim.client import SimulatorClient
 from switchboard_twitter_sim.control_models import SimTweet, SimUser
 

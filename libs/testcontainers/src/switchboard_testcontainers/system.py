@@ -11,7 +11,6 @@ between the two (OAuth redirects and Kafka's advertised listener hold on both si
 needs a Linux engine (Docker or Podman); Docker Desktop only with its host networking on.
 """
 
-import base64
 import os
 import socket
 import time
@@ -26,12 +25,11 @@ from typing import Any, Self
 import httpx
 from testcontainers.core.container import DockerContainer
 
-# The simulated Twitter app: channel-svc signs with it, ingest-svc verifies with it.
-CONSUMER_KEY = "testcontainers-consumer-key"
-CONSUMER_SECRET = "testcontainers-consumer-secret"  # noqa: S105 - a test-only app secret
+from switchboard_testcontainers import wiring
+from switchboard_testcontainers.wiring import SERVICES, SwitchboardUrls
+
 POSTGRES_USER = "switchboard"
 POSTGRES_PASSWORD = "switchboard"  # noqa: S105 - the test image's default
-SERVICES = ("access", "channel", "conversation", "ingest")
 
 
 class SwitchboardStartError(RuntimeError):
@@ -67,23 +65,10 @@ class SwitchboardImages:
         return cls(**{field: environ[variable] for field, variable in names.items()})
 
 
-@dataclass(frozen=True)
-class SwitchboardUrls:
-    access: str
-    channel: str
-    conversation: str
-    ingest: str
-    twitter: str
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _fernet_key() -> str:
-    return base64.urlsafe_b64encode(os.urandom(32)).decode()
 
 
 def _container(image: str, *command: str, env: Mapping[str, str]) -> Any:
@@ -155,11 +140,8 @@ class Switchboard:
             name: free_port()
             for name in (*SERVICES, "twitter", "kafka", "kafka_controller", "postgres")
         }
-        port = self.ports
-        self.urls = SwitchboardUrls(
-            **{name: f"http://127.0.0.1:{port[name]}" for name in (*SERVICES, "twitter")}
-        )
-        self.kafka_bootstrap_servers = f"127.0.0.1:{port['kafka']}"
+        self.urls = SwitchboardUrls.on_loopback(self.ports)
+        self.kafka_bootstrap_servers = f"127.0.0.1:{self.ports['kafka']}"
         self.containers: dict[str, Any] = {}
 
     def database_url(self, database: str) -> str:
@@ -302,57 +284,15 @@ class Switchboard:
             container.stop()
 
     def environments(self) -> dict[str, dict[str, str]]:
-        """Each service's settings: who it talks to, where, with which keys."""
-        url, port = self.urls, self.ports
-        group = uuid.uuid4().hex[:8]
-        common = {
-            "KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap_servers,
-            "KAFKA_TOPIC_PREFIX": self.topic_prefix,
-            "LOG_FORMAT": "json",
-            "AUTH_ISSUER": url.access,
-            "AUTH_JWKS_URL": f"{url.access}/.well-known/jwks.json",
-        }
-        return {
-            "access": {
-                **common,
-                "DATABASE_URL": self.database_url("switchboard_access"),
-                "SB_ACCESS_PORT": str(port["access"]),
-                "SB_ACCESS_CONSUMER_GROUP": f"access-{group}",
-                "SB_ACCESS_DEV_ISSUER": "true",
+        """Each service's settings (`switchboard_testcontainers.wiring`)."""
+        return wiring.environments(
+            ports=self.ports,
+            kafka_bootstrap_servers=self.kafka_bootstrap_servers,
+            topic_prefix=self.topic_prefix,
+            database_urls={
+                name: self.database_url(f"switchboard_{name}")
+                for name in ("access", "channel", "conversation")
             },
-            "channel": {
-                **common,
-                "DATABASE_URL": self.database_url("switchboard_channel"),
-                "SB_CHANNEL_PORT": str(port["channel"]),
-                "SB_CHANNEL_CONSUMER_GROUP": f"channel-{group}",
-                "SB_CHANNEL_CREDENTIAL_KEYS": _fernet_key(),
-                "SB_CHANNEL_PUBLIC_URL": url.channel,
-                "SB_CHANNEL_ACCESS_URL": url.access,
-                "SB_CHANNEL_TWITTER_API_URL": url.twitter,
-                "SB_CHANNEL_TWITTER_WEB_URL": url.twitter,
-                "SB_CHANNEL_CONSUMER_KEY": CONSUMER_KEY,
-                "SB_CHANNEL_CONSUMER_SECRET": CONSUMER_SECRET,
-                "SB_CHANNEL_WEBHOOK_URL": f"{url.ingest}/webhooks/twitter",
-                "SB_CHANNEL_RECONCILE": "simulator",
-            },
-            "conversation": {
-                **common,
-                "DATABASE_URL": self.database_url("switchboard_conversation"),
-                "SB_CONVERSATION_PORT": str(port["conversation"]),
-                "SB_CONVERSATION_CONSUMER_GROUP": f"conversation-{group}",
-                "SB_CONVERSATION_ACCESS_URL": url.access,
-                "SB_CONVERSATION_SERVICE_TOKEN_URL": f"{url.access}/v1/dev/tokens",
-                "SB_CONVERSATION_SWEEP_ENABLED": str(self.sweep_enabled).lower(),
-            },
-            "ingest": {
-                **common,
-                "SB_INGEST_PORT": str(port["ingest"]),
-                "SB_INGEST_TWITTER_CONSUMER_SECRET": CONSUMER_SECRET,
-            },
-            "twitter": {
-                "LOG_FORMAT": "json",
-                "SB_TWITTER_SIM_PORT": str(port["twitter"]),
-                "SB_TWITTER_SIM_CONSUMER_KEY": CONSUMER_KEY,
-                "SB_TWITTER_SIM_CONSUMER_SECRET": CONSUMER_SECRET,
-            },
-        }
+            consumer_group=f"switchboard-{uuid.uuid4().hex[:8]}",
+            sweep_enabled=self.sweep_enabled,
+        )
