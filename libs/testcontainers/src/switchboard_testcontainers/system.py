@@ -120,9 +120,11 @@ def _listens(port: int) -> bool:
 
 
 class Switchboard:
-    """Starts everything on enter (about half a minute), stops and removes every container
-    on exit. `topic_prefix` names the topics (`<prefix>conversations.v1`); the Kafka is this
-    object's own, so the default is none."""
+    """Starts everything on enter (about a minute on two busy cores), stops and removes every
+    container on exit. `topic_prefix` names the topics (`<prefix>conversations.v1`); the
+    Kafka is this object's own, so the default is none. `sweep_enabled` turns on
+    conversation-svc's auto-resolve sweep (off: a test's conversations stay where it put
+    them)."""
 
     def __init__(
         self,
