@@ -127,7 +127,7 @@ else
   )
 fi
 
-# The commit's labels on every image, given to the build rather than as Dockerfile ARGs:
+# The commit's labels on every image, given to a build rather than as Dockerfile ARGs:
 # Podman's layer cache does not see a changed ARG value, and would keep a stale LABEL.
 # `created` is the commit's time, not the build's: the same commit makes the same labels.
 labels=(
@@ -145,11 +145,16 @@ build() { # image context [build options...]
   mkdir -p "${RUN_DIR}/images"
   log="${RUN_DIR}/images/build-${image##*/}.log"
   log="${log%%:*}.log"
-  if ! "${ENGINE}" build "${format[@]}" "${build_args[@]}" "${labels[@]}" "$@" -t "${image}" \
-    "${context}" >"${log}" 2>&1; then
+  if ! "${ENGINE}" build "${format[@]}" "${build_args[@]}" "$@" -t "${image}" "${context}" \
+    >"${log}" 2>&1; then
     tail -n 40 "${log}" >&2
     die "building ${image} failed (whole log: ${log})"
   fi
+  # The labels in a build of their own on top: a target whose every step is cached is
+  # reused as it is, with the labels of the commit that first built it.
+  mkdir -p "${RUN_DIR}/images/empty"
+  printf 'FROM %s\n' "${image}" | "${ENGINE}" build "${format[@]}" "${labels[@]}" -t "${image}" \
+    -f - "${RUN_DIR}/images/empty" >>"${log}" 2>&1 || die "labelling ${image} failed (${log})"
   say "built ${image} in $((SECONDS - t0))s"
 }
 
