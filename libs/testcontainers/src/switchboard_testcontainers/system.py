@@ -147,10 +147,7 @@ class Switchboard:
         self.containers: dict[str, Any] = {}
 
     def database_url(self, database: str) -> str:
-        return (
-            f"postgresql+psycopg://{POSTGRES_USER}:{POSTGRES_PASSWORD}"
-            f"@127.0.0.1:{self.ports['postgres']}/{database}"
-        )
+        return postgres_url(self.ports["postgres"], database)
 
     def __enter__(self) -> Self:
         try:
@@ -222,57 +219,15 @@ class Switchboard:
 
     def _start_infrastructure(self) -> None:
         port = self.ports
-        kafka = _container(
-            self.images.kafka,
-            env={
-                "KAFKA_PORT": str(port["kafka"]),
-                "KAFKA_CONTROLLER_PORT": str(port["kafka_controller"]),
-                "KAFKA_LISTEN_HOST": "127.0.0.1",
-                "KAFKA_ADVERTISED_HOST": "127.0.0.1",
-            },
+        self.containers["kafka"] = start_kafka(
+            self.images.kafka, port["kafka"], port["kafka_controller"], wait=False
         )
-        postgres = _container(
-            self.images.postgres,
-            env={
-                "PGPORT": str(port["postgres"]),
-                "PGLISTEN": "127.0.0.1",
-                "POSTGRES_USER": POSTGRES_USER,
-                "POSTGRES_PASSWORD": POSTGRES_PASSWORD,
-            },
+        self.containers["postgres"] = start_postgres(
+            self.images.postgres, port["postgres"], within=self.start_timeout
         )
-        self.containers["kafka"] = kafka.start()
-        self.containers["postgres"] = postgres.start()
-        _wait("postgres", self._postgres_ready, self.start_timeout, postgres)
         for database in ("switchboard_access", "switchboard_channel", "switchboard_conversation"):
-            self._psql(f'CREATE DATABASE "{database}"')
-        _wait("kafka", lambda: _listens(port["kafka"]), self.start_timeout, kafka)
-
-    def _postgres_ready(self) -> bool:
-        command = ["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.ports["postgres"])]
-        return int(self.containers["postgres"].exec(command).exit_code) == 0
-
-    def _psql(self, sql: str) -> None:
-        container = self.containers["postgres"].get_wrapped_container()
-        result = container.exec_run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.ports["postgres"]),
-                "-U",
-                POSTGRES_USER,
-                "-d",
-                "postgres",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-c",
-                sql,
-            ],
-            environment={"PGPASSWORD": POSTGRES_PASSWORD},
-        )
-        if result.exit_code != 0:
-            raise SwitchboardStartError(f"psql {sql!r}: {result.output.decode(errors='replace')}")
+            psql(self.containers["postgres"], port["postgres"], f'CREATE DATABASE "{database}"')
+        wait_for_kafka(self.containers["kafka"], port["kafka"], within=self.start_timeout)
 
     def _run_once(self, name: str, *command: str, env: Mapping[str, str]) -> None:
         container = _container(self.images.services, *command, env=env).start()
@@ -298,3 +253,59 @@ class Switchboard:
             consumer_group=f"switchboard-{uuid.uuid4().hex[:8]}",
             sweep_enabled=self.sweep_enabled,
         )
+
+
+# --- Kafka and PostgreSQL alone (also the test plugin's, when no servers are given) --------
+
+
+def start_kafka(
+    image: str, port: int, controller_port: int, *, within: float = 120.0, wait: bool = True
+) -> Any:
+    """The test Kafka image on 127.0.0.1:`port`; started (and, with `wait`, listening)."""
+    container = _container(
+        image,
+        env={
+            "KAFKA_PORT": str(port),
+            "KAFKA_CONTROLLER_PORT": str(controller_port),
+            "KAFKA_LISTEN_HOST": "127.0.0.1",
+            "KAFKA_ADVERTISED_HOST": "127.0.0.1",
+        },
+    ).start()
+    if wait:
+        wait_for_kafka(container, port, within=within)
+    return container
+
+
+def wait_for_kafka(container: Any, port: int, *, within: float = 120.0) -> None:
+    _wait("kafka", partial(_listens, port), within, container)
+
+
+def start_postgres(image: str, port: int, *, within: float = 120.0) -> Any:
+    """The test PostgreSQL image on 127.0.0.1:`port`, accepting connections."""
+    container = _container(
+        image,
+        env={
+            "PGPORT": str(port),
+            "PGLISTEN": "127.0.0.1",
+            "POSTGRES_USER": POSTGRES_USER,
+            "POSTGRES_PASSWORD": POSTGRES_PASSWORD,
+        },
+    ).start()
+    command = ["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(port)]
+    _wait("postgres", lambda: int(container.exec(command).exit_code) == 0, within, container)
+    return container
+
+
+def postgres_url(port: int, database: str = "postgres") -> str:
+    return f"postgresql+psycopg://{POSTGRES_USER}:{POSTGRES_PASSWORD}@127.0.0.1:{port}/{database}"
+
+
+def psql(container: Any, port: int, sql: str) -> None:
+    """One statement, run by the superuser inside the PostgreSQL container."""
+    connect = ["-h", "127.0.0.1", "-p", str(port), "-U", POSTGRES_USER, "-d", "postgres"]
+    result = container.get_wrapped_container().exec_run(
+        ["psql", *connect, "-v", "ON_ERROR_STOP=1", "-c", sql],
+        environment={"PGPASSWORD": POSTGRES_PASSWORD},
+    )
+    if result.exit_code != 0:
+        raise SwitchboardStartError(f"psql {sql!r}: {result.output.decode(errors='replace')}")
