@@ -13,7 +13,8 @@ import yaml
 
 from switchboard_testcontainers import Switchboard
 
-pytestmark = pytest.mark.containers
+# The first test also waits for the whole system to start (a minute or two on a busy machine).
+pytestmark = [pytest.mark.containers, pytest.mark.timeout(600)]
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "scripts" / "demo.py"
 

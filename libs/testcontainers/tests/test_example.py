@@ -9,7 +9,8 @@ import pytest
 from switchboard_contracts.envelope import Event
 from switchboard_testcontainers import Switchboard, SwitchboardClient
 
-pytestmark = pytest.mark.containers  # Switchboard's CI marker; leave it out in your tests
+# Switchboard's CI: its marker, and room for the start (its pytest stops tests after 180 s).
+pytestmark = [pytest.mark.containers, pytest.mark.timeout(600)]
 
 
 # --- the code under test (in real life: the team's own package) ----------------------
