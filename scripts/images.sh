@@ -119,12 +119,24 @@ if registry_answers; then
   say "a registry answers: the Dockerfiles' default base images"
 else
   say "no registry answers: Debian base images from mmdebstrap"
-  build_args+=(
-    --build-arg "PYTHON_IMAGE=$(debian_base python python3,python3-venv,ca-certificates)"
-    --build-arg "UV_IMAGE=$(uv_image)"
-    --build-arg "JAVA_IMAGE=$(debian_base java openjdk-17-jre-headless,ca-certificates)"
-    --build-arg "POSTGRES_IMAGE=$(debian_base postgres postgresql-15,ca-certificates)"
+  # The three bases at once (mostly downloads and unpacking); each prints its reference.
+  mkdir -p "${RUN_DIR}/images"
+  declare -A bases=(
+    [PYTHON_IMAGE]="python python3,python3-venv,ca-certificates"
+    [JAVA_IMAGE]="java openjdk-17-jre-headless,ca-certificates"
+    [POSTGRES_IMAGE]="postgres postgresql-15,ca-certificates"
   )
+  declare -A jobs=()
+  for arg in "${!bases[@]}"; do
+    # shellcheck disable=SC2086 # name and packages, split on purpose
+    debian_base ${bases[${arg}]} >"${RUN_DIR}/images/${arg}.ref" &
+    jobs[${arg}]=$!
+  done
+  for arg in "${!jobs[@]}"; do
+    wait "${jobs[${arg}]}" || die "the base image for ${arg} failed (see above)"
+    build_args+=(--build-arg "${arg}=$(cat "${RUN_DIR}/images/${arg}.ref")")
+  done
+  build_args+=(--build-arg "UV_IMAGE=$(uv_image)")
 fi
 
 # The commit's labels on every image, given to a build rather than as Dockerfile ARGs:
