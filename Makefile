@@ -1,6 +1,6 @@
 # The one entry point for people and CI. Every target calls a script in scripts/ or deploy/.
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap up up-detached down demo status logs test test-unit lint fmt docs contracts crds infra infra-down bench
+.PHONY: help bootstrap up up-detached down demo status logs test test-unit lint fmt docs contracts crds infra infra-down bench images engine
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,6 +34,12 @@ test-unit: ## unit tests only: no infrastructure needed
 
 bench: ## every benchmark beside its ceiling, one table (JSON in .run/bench/); `scripts/bench.sh --smoke` for tiny sizes
 	@scripts/bench.sh
+
+images: ## build the services', simulator's, test Kafka's and PostgreSQL's images, tagged <commit>[-dirty]
+	@scripts/bootstrap.sh && deploy/engine.sh up && eval "$$(deploy/engine.sh env)" && scripts/images.sh
+
+engine: ## a container engine with a Docker API: Docker, else Podman (`deploy/engine.sh down` stops it)
+	@deploy/engine.sh up && deploy/engine.sh env
 
 lint: ## ruff, mypy --strict, and the generated documents up to date
 	@scripts/bootstrap.sh && scripts/lint.sh

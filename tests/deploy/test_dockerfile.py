@@ -59,30 +59,46 @@ def test_every_service_is_installed_and_nothing_for_tests(dockerfile: Dockerfile
     assert "switchboard-testing" not in installed
 
 
-def test_final_stage_is_non_root_without_build_tools(dockerfile: DockerfileParser) -> None:
-    final = stages(dockerfile)[-1]
+def stage_named(dockerfile: DockerfileParser, name: str) -> list[dict[str, str]]:
+    return next(stage for stage in stages(dockerfile) if stage[0]["value"].split()[-1] == name)
+
+
+@pytest.mark.parametrize("target", ["runtime", "twitter-sim"])
+def test_targets_are_non_root_without_build_tools(
+    dockerfile: DockerfileParser, target: str
+) -> None:
+    final = stage_named(dockerfile, target)
     users = [i["value"] for i in final if i["instruction"] == "USER"]
-    assert users, "the runtime stage must set USER"
+    assert users, f"the {target} stage must set USER"
     assert users[-1].split(":")[0] not in {"0", "root"}
-    assert not any(
-        "uv" in i["value"].split("/")[-1]
-        for i in final
-        if i["instruction"] == "COPY" and "astral" in i["value"]
-    )
+    copied_from = [i["value"] for i in final if i["instruction"] == "COPY"]
+    assert not any("--from=uv" in value for value in copied_from)
     assert not any(i["instruction"] == "RUN" and "apt-get install" in i["value"] for i in final)
 
 
-def test_base_images_are_pinned(dockerfile: DockerfileParser) -> None:
-    default = next(
-        i["value"].split("=", 1)[1]
-        for i in dockerfile.structure
-        if i["instruction"] == "ARG" and i["value"].startswith("PYTHON_IMAGE=")
+def test_the_services_image_is_the_default_target(dockerfile: DockerfileParser) -> None:
+    assert stages(dockerfile)[-1][0]["value"].split()[-1] == "runtime"
+
+
+def test_both_targets_share_a_healthcheck(dockerfile: DockerfileParser) -> None:
+    common = stage_named(dockerfile, "common")
+    assert any(i["instruction"] == "HEALTHCHECK" for i in common)
+    for target in ("runtime", "twitter-sim"):
+        assert stage_named(dockerfile, target)[0]["value"].split()[0] == "common"
+
+
+def build_arg(dockerfile: DockerfileParser, name: str) -> str:
+    return str(
+        next(
+            i["value"].split("=", 1)[1]
+            for i in dockerfile.structure
+            if i["instruction"] == "ARG" and i["value"].startswith(f"{name}=")
+        )
     )
+
+
+def test_base_images_are_pinned(dockerfile: DockerfileParser) -> None:
+    default = build_arg(dockerfile, "PYTHON_IMAGE")
     assert ":" in default
     assert not default.endswith(":latest")
-    uv_image = next(
-        i["value"]
-        for i in dockerfile.structure
-        if i["instruction"] == "COPY" and "astral-sh/uv" in i["value"]
-    )
-    assert "uv:0." in uv_image
+    assert "astral-sh/uv:0." in build_arg(dockerfile, "UV_IMAGE")

@@ -68,7 +68,7 @@ def topic_prefix(kafka_bootstrap_servers: str) -> str:
     return prefix
 
 
-KINDS = ("unit", "integration", "e2e")
+KINDS = ("unit", "integration", "e2e", "containers")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
