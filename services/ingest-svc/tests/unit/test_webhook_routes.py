@@ -117,6 +117,21 @@ async def test_signed_delivery_is_published_then_acknowledged(
     assert raw["payload"]["event_ids"] == [event["event_id"]]
 
 
+async def test_a_redelivered_body_publishes_byte_identical_events(
+    edge: Edge, samples_dir: Path
+) -> None:
+    """Twitter redelivers when it saw no 200 (we may have published and crashed): the same
+    body must give the same events, byte for byte, so an event id never names two contents.
+    Only the raw record is new (it records one receipt)."""
+    body = (samples_dir / "aaa_tweet_create_reply_mention.json").read_bytes()
+    for _ in range(2):
+        assert (await edge.post(body)).status_code == 200
+    first, raw_1, second, raw_2 = edge.publisher.records
+    assert first.value == second.value
+    assert json.loads(raw_1.value)["event_id"] != json.loads(raw_2.value)["event_id"]
+    assert json.loads(raw_1.value)["correlation_id"] == json.loads(first.value)["correlation_id"]
+
+
 async def test_a_delivery_that_becomes_no_event_still_keeps_the_raw_record(
     edge: Edge, samples_dir: Path
 ) -> None:

@@ -4,6 +4,7 @@ Account Activity deliveries (`for_user_id` + one envelope) go to `account_activi
 Activity API deliveries (`{"data": ...}`) to `x_activity`; anything else is refused.
 """
 
+import hashlib
 import json
 import uuid
 
@@ -25,8 +26,20 @@ __all__ = [
     "MalformedDeliveryError",
     "ParsedDelivery",
     "decode_body",
+    "delivery_correlation_id",
     "parse_delivery",
 ]
+
+# Any constant: the namespace of the correlation ids derived from delivery bodies.
+DELIVERY_NAMESPACE = uuid.UUID("0c6f3a52-8f0e-5d39-9b8e-2f1d6a7c4e10")
+
+
+def delivery_correlation_id(body: bytes) -> uuid.UUID:
+    """The delivery's correlation id, derived from its bytes: Twitter redelivers the same
+    body when it saw no 200 (perhaps after we published), and the events it yields must be
+    the same bytes again, since their ids are derived too; a fresh id would make one event id
+    name two contents."""
+    return uuid.uuid5(DELIVERY_NAMESPACE, hashlib.sha256(body).hexdigest())
 
 
 def decode_body(body: bytes) -> object:

@@ -19,6 +19,7 @@ from switchboard_ingest.domain.deliveries import (
     MalformedDeliveryError,
     ParsedDelivery,
     decode_body,
+    delivery_correlation_id,
     parse_delivery,
 )
 from switchboard_ingest.domain.signature import is_valid_signature
@@ -39,7 +40,7 @@ async def receive_delivery(
 ) -> ParsedDelivery:
     if not is_valid_signature(consumer_secret, body, signature_header):
         raise InvalidSignatureError
-    parsed = parse_delivery(decode_body(body), correlation_id=uuid.uuid4())
+    parsed = parse_delivery(decode_body(body), correlation_id=delivery_correlation_id(body))
     await publisher.publish_batch(delivery_records(parsed, body, received_at, publisher.topic_name))
     return parsed
 
