@@ -17,6 +17,7 @@ from switchboard_twitter_sim.domain.clock import SimClock
 from switchboard_twitter_sim.domain.ids import SnowflakeIds
 from switchboard_twitter_sim.domain.model import App
 from switchboard_twitter_sim.domain.oauth1 import NonceGuard
+from switchboard_twitter_sim.domain.outage import Outage
 from switchboard_twitter_sim.domain.rate_limits import EndpointLimits, Limit, RateLimiter
 from switchboard_twitter_sim.entrypoints import (
     authorize_page,
@@ -102,6 +103,7 @@ def build_context(settings: SimulatorSettings, client: httpx2.AsyncClient) -> Si
     delivery = DeliverySettings(
         retry_attempts=settings.retry_attempts,
         retry_backoff_seconds=settings.retry_backoff_seconds,
+        concurrency=settings.delivery_concurrency,
     )
     return SimContext(
         settings=settings,
@@ -110,6 +112,7 @@ def build_context(settings: SimulatorSettings, client: httpx2.AsyncClient) -> Si
             world, NonceGuard(max_skew_seconds=settings.oauth_timestamp_skew_seconds)
         ),
         limiter=_limiter(settings),
+        outage=Outage(clock),
         dispatcher=Dispatcher(webhooks, clock, delivery),
         crc_probe=webhooks,
         webhook_policy=WebhookPolicy(

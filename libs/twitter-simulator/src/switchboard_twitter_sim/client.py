@@ -11,6 +11,7 @@ Users can be passed as a `SimUser`, an id or a screen name. Activity calls retur
 the webhook deliveries were attempted (`wait=False` returns at once).
 """
 
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar
 
@@ -23,6 +24,8 @@ from switchboard_twitter_sim.control_models import (
     DeliveryControls,
     DeliveryRecord,
     DeliveryStatus,
+    OutageControls,
+    OutageStatus,
     Sent,
     SimDirectMessage,
     SimTweet,
@@ -193,6 +196,14 @@ class SimulatorClient:
 
     async def advance_clock(self, seconds: float) -> None:
         await self._request("POST", "/_sim/clock/advance", json={"seconds": seconds})
+
+    async def start_outage(self, seconds: float, statuses: Sequence[int] = (503,)) -> OutageStatus:
+        """Every Twitter API call answers with these statuses, in turn, for `seconds`."""
+        body = OutageControls(seconds=seconds, statuses=list(statuses))
+        return await self._call(OutageStatus, "PUT", "/_sim/outage", json=body.model_dump())
+
+    async def end_outage(self) -> OutageStatus:
+        return await self._call(OutageStatus, "DELETE", "/_sim/outage")
 
     async def reset(self) -> None:
         await self._request("POST", "/_sim/reset")

@@ -98,6 +98,7 @@ class DeliveryControls(BaseModel):
     retry_attempts: int = Field(default=3, ge=0, le=10)
     retry_backoff_seconds: float = Field(default=1.0, ge=0, le=300)
     drop_responses: int = Field(default=0, ge=0)
+    concurrency: int = Field(default=1, ge=1, le=256, description="deliveries in flight at once")
 
 
 class DeliveryStatus(DeliveryControls):
@@ -120,3 +121,16 @@ class ClockAdvance(BaseModel):
 
 class Count(BaseModel):
     count: int
+
+
+class OutageControls(BaseModel):
+    seconds: float = Field(gt=0, le=3600, description="how long the API is down from now")
+    statuses: list[Literal[429, 500, 502, 503, 504]] = Field(
+        default=[503], min_length=1, description="the answers, in turn"
+    )
+
+
+class OutageStatus(BaseModel):
+    remaining_seconds: float
+    statuses: list[int]
+    refused: dict[str, int] = Field(description="answers given so far, by status code")

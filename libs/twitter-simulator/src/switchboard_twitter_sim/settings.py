@@ -39,6 +39,7 @@ class SimulatorSettings(BaseSettings):
     delivery_timeout_seconds: float = 10.0
     retry_attempts: int = 3
     retry_backoff_seconds: float = 1.0
+    delivery_concurrency: int = 1
     tweet_limit: int = 100
     tweet_window_seconds: int = 900
     dm_limit: int = 15

@@ -1,9 +1,13 @@
 """The switches that test a receiver: duplicates, out-of-order, retries."""
 
+import asyncio
+
 import httpx2
 import pytest
 
 from switchboard_twitter_sim.client import SimulatorClient
+from switchboard_twitter_sim.domain.clock import SimClock
+from switchboard_twitter_sim.service_layer.delivery import DeliverySettings, Dispatcher
 from switchboard_twitter_sim.webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.unit
@@ -92,3 +96,25 @@ async def test_reset_forgets_everything_but_the_seed(sim: SimulatorClient, subsc
     assert await sim.deliveries() == []
     with pytest.raises(Exception, match="404"):
         await sim.user(subscribed)
+
+
+async def test_concurrency_sends_that_many_deliveries_at_once() -> None:
+    class SlowReceiver:
+        in_flight = 0
+        most = 0
+
+        async def post(self, url: str, body: bytes) -> int:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+            await asyncio.sleep(0.05)
+            self.in_flight -= 1
+            return 200
+
+    receiver = SlowReceiver()
+    dispatcher = Dispatcher(receiver, SimClock(), DeliverySettings(concurrency=4))
+    for n in range(12):
+        dispatcher.submit("hook", "http://sb.test/", "1", "tweet_create_events", b"%d" % n)
+    await dispatcher.drain()
+    await dispatcher.close()
+    assert receiver.most == 4
+    assert sorted(a.body for a in dispatcher.attempts) == sorted(b"%d" % n for n in range(12))

@@ -121,3 +121,21 @@ async def test_unknown_twitter_paths_answer_twitters_404(api: httpx2.AsyncClient
     response = await api.get("/1.1/statuses/nothing.json")
     assert response.status_code == 404
     assert response.json()["errors"][0]["code"] == 34
+
+
+async def test_an_outage_answers_5xx_and_429_in_turn_and_sends_nothing(
+    sim: SimulatorClient, brand: httpx2.AsyncClient
+) -> None:
+    jane = await sim.create_user("jane")
+    mention = await sim.mention(jane, "acme_support", "hi")
+    started = await sim.start_outage(60, [503, 429])
+    assert started.remaining_seconds > 59
+    down = await brand.post("/2/tweets", json=_reply("Hello!", mention.id))
+    limited = await brand.post(f"/2/dm_conversations/with/{jane.id}/messages", json={"text": "x"})
+    assert (down.status_code, limited.status_code) == (503, 429)
+    assert int(limited.headers["x-rate-limit-reset"]) >= int(started.remaining_seconds)
+    sent = await sim.sent("acme_support")
+    assert (sent.tweets, sent.direct_messages) == ([], [])
+    ended = await sim.end_outage()
+    assert (ended.remaining_seconds, ended.refused) == (0.0, {"429": 1, "503": 1})
+    assert (await brand.post("/2/tweets", json=_reply("Hello!", mention.id))).status_code == 201

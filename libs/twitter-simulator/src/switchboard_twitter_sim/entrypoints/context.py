@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from switchboard_twitter_sim.domain.outage import Outage
 from switchboard_twitter_sim.domain.rate_limits import RateLimiter
 from switchboard_twitter_sim.service_layer.authentication import Authenticator
 from switchboard_twitter_sim.service_layer.delivery import Dispatcher
@@ -19,6 +20,7 @@ class SimContext:
     world: World
     authenticator: Authenticator
     limiter: RateLimiter
+    outage: Outage
     dispatcher: Dispatcher
     crc_probe: CrcProbe
     webhook_policy: WebhookPolicy

@@ -12,6 +12,8 @@ from switchboard_twitter_sim.control_models import (
     DeliveryControls,
     DeliveryRecord,
     DeliveryStatus,
+    OutageControls,
+    OutageStatus,
     RateLimitUpdate,
     Release,
 )
@@ -69,6 +71,32 @@ async def drain(context: Context) -> Count:
     return Count(count=len(context.dispatcher.attempts))
 
 
+@router.get("/outage", summary="The Twitter API outage, if one is on")
+async def outage(context: Context) -> OutageStatus:
+    return _outage_status(context)
+
+
+@router.put("/outage", summary="Answer every API call with 5xx/429 for a while")
+async def start_outage(body: OutageControls, context: Context) -> OutageStatus:
+    context.outage.start(body.seconds, tuple(body.statuses))
+    return _outage_status(context)
+
+
+@router.delete("/outage", summary="End the outage now")
+async def end_outage(context: Context) -> OutageStatus:
+    context.outage.end()
+    return _outage_status(context)
+
+
+def _outage_status(context: Context) -> OutageStatus:
+    current = context.outage
+    return OutageStatus(
+        remaining_seconds=current.remaining(),
+        statuses=list(current.statuses),
+        refused={str(code): n for code, n in sorted(current.refused.items())},
+    )
+
+
 @router.put("/rate-limits/{endpoint}", summary="Change an endpoint's per-account limit")
 async def set_rate_limit(endpoint: str, body: RateLimitUpdate, context: Context) -> Count:
     daily = Limit(body.daily_limit, 86_400) if body.daily_limit is not None else None
@@ -90,4 +118,5 @@ async def reset(context: Context) -> Count:
     context.world.reset(context.settings.seeds())
     context.dispatcher.attempts.clear()
     context.limiter.reset()
+    context.outage.end()
     return Count(count=len(context.world.users))

@@ -69,6 +69,18 @@ AppOnly = Depends(app_only)
 def rate_limit(
     request: Request, response: Response, context: SimContext, endpoint: str, caller: str
 ) -> None:
+    refusal = context.outage.refusal()
+    if refusal == 429:  # noqa: PLR2004
+        reset = int(context.world.clock.time() + context.outage.remaining()) + 1
+        raise errors.too_many_requests(
+            {
+                "x-rate-limit-limit": "0",
+                "x-rate-limit-remaining": "0",
+                "x-rate-limit-reset": str(reset),
+            }
+        )
+    if refusal is not None:
+        raise errors.problem(refusal, "Service Unavailable", "Service Unavailable")
     decision = context.limiter.hit(endpoint, caller, now=context.world.clock.time())
     setattr(request.state, _RATE_HEADERS, decision.headers)
     if not decision.allowed:

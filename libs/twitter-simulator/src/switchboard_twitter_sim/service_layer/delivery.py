@@ -2,8 +2,9 @@
 copies, holding deliveries to release them out of order, retries after a failed
 delivery (and pretending a successful one failed, so the receiver sees a redelivery).
 
-Deliveries go out one at a time, in order; a failed one is retried with exponential
-backoff without holding up the others.
+Deliveries go out one at a time, in order (or `concurrency` at once, as Twitter sends a
+busy webhook many in parallel); a failed one is retried with exponential backoff without
+holding up the others.
 """
 
 import asyncio
@@ -33,6 +34,7 @@ class DeliverySettings:
     retry_attempts: int = 3  # retries after a failed attempt
     retry_backoff_seconds: float = 1.0  # doubled on each retry
     drop_responses: int = 0  # treat the next N successful answers as failures
+    concurrency: int = 1  # deliveries in flight at once (1: one at a time, in order)
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class Dispatcher:
         self._idle.set()
         self._next_id = 0
         self._tasks: set[asyncio.Task[None]] = set()
-        self._worker: asyncio.Task[None] | None = None
+        self._workers: set[asyncio.Task[None]] = set()
 
     def submit(self, webhook_id: str, url: str, for_user_id: str, kind: str, body: bytes) -> None:
         self._next_id += 1
@@ -105,20 +107,28 @@ class Dispatcher:
             await self._idle.wait()
 
     async def close(self) -> None:
-        for task in [*self._tasks, *([self._worker] if self._worker else [])]:
+        tasks = [*self._tasks, *self._workers]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def _enqueue(self, delivery: Delivery) -> None:
         self._pending += 1
         self._idle.clear()
         self._queue.put_nowait(delivery)
-        if self._worker is None or self._worker.done():
-            self._worker = asyncio.get_running_loop().create_task(self._work())
+        # Workers live until closed; more start when `concurrency` was raised.
+        while len(self._workers) < max(1, self.settings.concurrency):
+            worker = asyncio.get_running_loop().create_task(self._work())
+            self._workers.add(worker)
+            worker.add_done_callback(self._workers.discard)
 
     async def _work(self) -> None:
         while True:
             delivery = await self._queue.get()
+            if len(self._workers) > max(1, self.settings.concurrency):
+                self._queue.put_nowait(delivery)  # lowered: this worker ends
+                self._workers.discard(asyncio.current_task())
+                return
             try:
                 await self._attempt(delivery)
             finally:
