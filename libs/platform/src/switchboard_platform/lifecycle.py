@@ -30,12 +30,20 @@ async def running(
     role: Role = Role.ALL,
 ) -> AsyncIterator[None]:
     """`role`: an API process connects the producer only; consumers, relays and periodic
-    work run in worker processes (and in `all`, one process doing both)."""
-    if not role.works:
+    work run in worker processes (and in `all`, one process doing both); a relay process
+    runs the outbox relay alone (the relays of one database take turns, by a lock)."""
+    if not role.consumes:
         await broker.connect()
+        tasks = [
+            asyncio.create_task(relay.run(), name="outbox-relay")
+            for relay in (relays if role.relays else ())
+        ]
         try:
             yield
         finally:
+            for relay in relays:
+                relay.stop()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await broker.stop()
         return
     await broker.start()

@@ -47,9 +47,15 @@ class Role(StrEnum):
     ALL = "all"
     API = "api"  # HTTP only: what it changes leaves through the outbox, relayed by workers
     WORKER = "worker"  # consumers, the outbox relay, periodic work; HTTP for probes
+    RELAY = "relay"  # the outbox relay alone (a standby beside the workers'); HTTP for probes
 
     @property
-    def works(self) -> bool:
+    def consumes(self) -> bool:
+        """Consumers and periodic work."""
+        return self in (Role.ALL, Role.WORKER)
+
+    @property
+    def relays(self) -> bool:
         return self is not Role.API
 
 

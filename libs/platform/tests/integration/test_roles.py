@@ -46,3 +46,41 @@ async def test_an_api_process_publishes_and_a_worker_consumes(
     async with running(broker, role=Role.WORKER):
         assert all(subscriber.running for subscriber in broker.subscribers)
         assert (await asyncio.wait_for(received, timeout=30)).event_id == event.event_id
+
+
+class CountingRelay:
+    """Stands in for an OutboxRelay: only whether it ran is looked at."""
+
+    def __init__(self) -> None:
+        self.started = asyncio.Event()
+        self._stop = asyncio.Event()
+
+    async def run(self) -> None:
+        self.started.set()
+        await self._stop.wait()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+async def test_a_relay_process_relays_and_consumes_nothing(
+    kafka_bootstrap_servers: str, topic_prefix: str
+) -> None:
+    settings = KafkaSettings(bootstrap_servers=kafka_bootstrap_servers, topic_prefix=topic_prefix)
+    broker = build_broker(settings, client_id="roles-test")
+
+    async def handler(_: Event[Any]) -> None: ...
+
+    Subscription(
+        topic=CHANNELS,
+        group_id=f"roles-test-{uuid.uuid4().hex[:8]}",
+        handler=handler,
+        publisher=EventPublisher(broker, settings),
+        service="roles-test",
+    ).register(broker)
+    for role, relays in ((Role.RELAY, True), (Role.API, False)):
+        relay = CountingRelay()
+        async with running(broker, [relay], role=role):  # type: ignore[list-item]
+            await asyncio.sleep(0.2)
+            assert relay.started.is_set() is relays
+            assert not any(subscriber.running for subscriber in broker.subscribers)
