@@ -645,3 +645,47 @@ async def test_report_figures_on_a_known_history(api: Api) -> None:
         headers=api.as_user(api.supervisor),
     )
     assert (bad.status_code, bad.json()["field"]) == (422, "end")
+
+
+# replies sent again ------------------------------------------------------------------------------
+
+
+async def test_a_reply_sent_again_with_its_idempotency_key_is_made_once(api: Api) -> None:
+    conversation = await api.tweet("9501", T0)
+    as_carl = api.as_user(api.contributor)
+    keyed = {**as_carl, "idempotency-key": "reply-7f3a"}
+    first = await api.client.post(
+        path(conversation, "/replies"), json={"text": "On it"}, headers=keyed
+    )
+    assert first.status_code == 202, first.text
+    after_first = await api.effects()
+    again = await api.client.post(
+        path(conversation, "/replies"), json={"text": "On it"}, headers=keyed
+    )
+    assert (again.status_code, again.json()) == (202, first.json())
+    assert await api.effects() == after_first  # no second message, event or history row
+    assert [t for t, _ in await api.outbox()].count("replies.requested.v1") == 1
+
+    other_text = await api.client.post(
+        path(conversation, "/replies"), json={"text": "Something else"}, headers=keyed
+    )
+    assert other_text.status_code == 409, other_text.text
+    # Another agent's key, or another conversation, never finds this reply.
+    colleague = {**api.as_user(api.colleague), "idempotency-key": "reply-7f3a"}
+    theirs = await api.client.post(
+        path(conversation, "/replies"), json={"text": "On it"}, headers=colleague
+    )
+    assert theirs.status_code == 202
+    assert theirs.json()["id"] != first.json()["id"]
+    unkeyed = await api.client.post(
+        path(conversation, "/replies"), json={"text": "On it"}, headers=as_carl
+    )
+    assert unkeyed.json()["id"] not in {first.json()["id"], theirs.json()["id"]}
+    assert await api.effects() != after_first
+
+    bad = await api.client.post(
+        path(conversation, "/replies"),
+        json={"text": "x"},
+        headers={**as_carl, "idempotency-key": "has space"},
+    )
+    assert (bad.status_code, bad.json()["field"]) == (422, "idempotency-key")

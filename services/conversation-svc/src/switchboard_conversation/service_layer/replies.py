@@ -23,6 +23,7 @@ from switchboard_contracts.events.replies import (
 from switchboard_contracts.topics import REPLIES_REQUESTED
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.domain.conversation import Conversation
+from switchboard_conversation.domain.errors import ConflictError
 from switchboard_conversation.domain.messages import Message, posted_from_app, reply_target
 from switchboard_conversation.service_layer.actions import locked
 from switchboard_conversation.service_layer.context import Caller, ConversationContext
@@ -37,18 +38,41 @@ CONSUMER = "conversation-svc/replies.results"
 log = get_logger(__name__)
 
 
+# Any constant: the namespace of reply ids derived from a client's idempotency key.
+IDEMPOTENT_REPLY_NAMESPACE = uuid.UUID("7d1f9e8a-3b52-5c0e-a4d6-91c2b8e0f35a")
+
+
 @dataclass(frozen=True)
 class Reply:
     text: str
     kind: MessageKind | None = None
     then: QueueStatus | None = None
+    # The client's key for this reply: sent again (a timeout, a dropped connection, a
+    # restarted pod), the same key finds the reply made the first time, not a second one.
+    idempotency_key: str | None = None
+
+
+def reply_id(caller: Caller, conversation_id: uuid.UUID, command: Reply) -> uuid.UUID:
+    """A new id, or the one the caller's key names in this conversation (so the repeat
+    finds it by primary key, under the conversation's lock: no table of keys)."""
+    if command.idempotency_key is None:
+        return uuid.uuid4()
+    name = f"{caller.org_id}/{caller.user_id}/{conversation_id}/{command.idempotency_key}"
+    return uuid.uuid5(IDEMPOTENT_REPLY_NAMESPACE, name)
 
 
 async def reply(
     context: ConversationContext, caller: Caller, conversation_id: uuid.UUID, command: Reply
 ) -> tuple[Conversation, Message]:
     correlation_id = uuid.uuid4()
+    message_id = reply_id(caller, conversation_id, command)
     async with locked(context, caller, conversation_id, ChannelAction.REPLY) as (uow, conversation):
+        if command.idempotency_key is not None:
+            made = await uow.conversations.message(conversation_id, message_id)
+            if made is not None:
+                if made.text != command.text:
+                    raise ConflictError("This Idempotency-Key was used for another reply.")
+                return conversation, made  # the first request's reply; nothing new
         channel = await uow.channel(caller.org_id, conversation.state.channel_id)
         if channel is None:
             raise NotFoundError("channel")
@@ -59,7 +83,7 @@ async def reply(
             last_customer_tweet_id=state.last_customer_tweet_id,
         )
         message = Message(
-            id=uuid.uuid4(),
+            id=message_id,
             direction=MessageDirection.OUTBOUND,
             kind=target.kind,
             twitter_id=None,

@@ -1,8 +1,9 @@
 """One conversation: read it, reply, move it, own it, label it, annotate it."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header
 
 from switchboard_conversation.entrypoints.http.deps import Ctx, CurrentCaller, errors
 from switchboard_conversation.entrypoints.http.schemas import (
@@ -41,13 +42,30 @@ async def get_conversation(
     status_code=202,
     summary="Reply to the customer (tweet or DM), optionally then move to Pending/Resolved",
     description="Accepted: the reply is requested (it leaves through replies.requested.v1); "
-    "its delivery state follows the result. Needs Contributor.",
-    responses=errors(403, 404),
+    "its delivery state follows the result. Needs Contributor. With an `Idempotency-Key`, "
+    "sending the same request again (after a timeout or a dropped connection) answers with "
+    "the reply made the first time instead of making another; the key used for another "
+    "text is 409.",
+    responses=errors(403, 404, 409),
 )
 async def reply(
-    conversation_id: uuid.UUID, body: ReplyIn, context: Ctx, caller: CurrentCaller
+    conversation_id: uuid.UUID,
+    body: ReplyIn,
+    context: Ctx,
+    caller: CurrentCaller,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1,
+            max_length=200,
+            pattern=r"^[\x21-\x7e]+$",
+            description="The client's key for this reply (printable ASCII, e.g. a UUID)",
+        ),
+    ] = None,
 ) -> MessageOut:
-    command = replies.Reply(text=body.text, kind=body.kind, then=body.then)
+    command = replies.Reply(
+        text=body.text, kind=body.kind, then=body.then, idempotency_key=idempotency_key
+    )
     _, message = await replies.reply(context, caller, conversation_id, command)
     return MessageOut.model_validate(message)
 
