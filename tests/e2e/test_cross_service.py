@@ -11,6 +11,7 @@ import pytest
 
 from switchboard_contracts.topics import CHANNELS, CONVERSATIONS
 from switchboard_platform.kafka.naming import physical_name
+from switchboard_testing.folding import COMPARED, fold
 from switchboard_testing.kafka import consume_until, read_all
 from switchboard_testing.system import System
 from switchboard_testing.waiting import eventually
@@ -103,9 +104,6 @@ async def test_a_grant_revoked_in_access_svc_takes_effect_in_conversation_svc(
         assert refused.status_code == 404
 
 
-COMPARED = ("channel_id", "status", "owner_id", "tags", "topic_ids", "revision")
-
-
 async def test_an_outside_subscriber_rebuilds_every_conversation_from_the_events_alone(
     system: System,
 ) -> None:
@@ -188,21 +186,3 @@ async def test_an_outside_subscriber_rebuilds_every_conversation_from_the_events
                 assert datetime.fromisoformat(rebuilt[moment]) == datetime.fromisoformat(
                     state[moment]
                 )
-
-
-def fold(messages: list[dict[str, Any]], org_id: str) -> dict[str, dict[str, Any]]:
-    """Every conversation's latest state, from the events alone; a tolerant reader: any
-    event type, unknown fields ignored, an older revision never overwrites a newer one."""
-    states: dict[str, dict[str, Any]] = {}
-    for message in messages:
-        event = message["value"]
-        if not isinstance(event, dict) or event.get("org_id") != org_id:
-            continue
-        state = event.get("payload", {}).get("conversation")
-        if state is None:
-            continue
-        key = message["key"]
-        assert key == state["conversation_id"], "the key is the conversation id"
-        if key not in states or state["revision"] > states[key]["revision"]:
-            states[key] = {**state, "id": key}
-    return states
