@@ -1,6 +1,6 @@
 # The one entry point for people and CI. Every target calls a script in scripts/ or deploy/.
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap up up-detached down demo status logs test test-unit lint fmt docs contracts crds infra infra-down bench images engine
+.PHONY: help bootstrap up up-detached down demo status logs test test-unit lint fmt docs contracts crds infra infra-down bench chaos images engine
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ test-unit: ## unit tests only: no infrastructure needed
 
 bench: ## every benchmark beside its ceiling, one table (JSON in .run/bench/); `scripts/bench.sh --smoke` for tiny sizes
 	@scripts/bench.sh
+
+chaos: ## the chaos run: 20,000+ messages, every process killed 3 times, broker, database and Twitter down; the checker (SEED=N to replay, SHORT=1)
+	@scripts/chaos.sh
 
 images: ## build the services', simulator's, test Kafka's and PostgreSQL's images, tagged <commit>[-dirty]
 	@scripts/bootstrap.sh && deploy/engine.sh up && eval "$$(deploy/engine.sh env)" && scripts/images.sh
