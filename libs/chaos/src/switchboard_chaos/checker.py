@@ -12,7 +12,7 @@ import httpx
 import orjson
 
 from switchboard_chaos.faults import Hit
-from switchboard_chaos.workload import Headers, Organization, Reply, Workload
+from switchboard_chaos.workload import Headers, Organization, Reply, SentMessage, Workload
 from switchboard_contracts.topics import ALL_TOPICS, DLQ_SUFFIX
 from switchboard_testing.folding import COMPARED, fold
 from switchboard_testing.kafka import read_all
@@ -88,12 +88,12 @@ async def _listed(client: httpx.AsyncClient, channel_id: str, headers: Headers) 
             return ids
 
 
-def check_messages(findings: Findings, workload: Workload, view: ApiView) -> None:
+def check_messages(findings: Findings, sent_messages: list[SentMessage], view: ApiView) -> None:
     """Every customer message stored exactly once, in its organization, in a conversation
     of its customer."""
     stored: Counter[str] = Counter()
     misplaced = []
-    sent = {m.token: m for m in workload.sent}
+    sent = {m.token: m for m in sent_messages}
     for conversation_id, detail in view.details.items():
         customer = detail["conversation"]["customer"]["id"]
         for message in detail["messages"]:
@@ -185,19 +185,17 @@ def _judge(reply: Reply, state: dict[str, Any] | None, on_twitter: int) -> tuple
     return delivery, None if ok else problem
 
 
-def check_fold(findings: Findings, workload: Workload, view: ApiView) -> None:
+def check_fold(
+    findings: Findings, records: list[tuple[str | None, bytes]], org_ids: list[str], view: ApiView
+) -> None:
     """conversations.v1 folded by an outside subscriber equals what the API shows."""
-    messages = [
-        {"key": key, "value": orjson.loads(value)} for key, value in workload.monitor.records
-    ]
+    messages = [{"key": key, "value": orjson.loads(value)} for key, value in records]
     differences = []
     folded_total = 0
-    for org in workload.orgs:
-        folded = fold(messages, str(org.id))
+    for org_id in org_ids:
+        folded = fold(messages, org_id)
         folded_total += len(folded)
-        api = {
-            i: d["conversation"] for i, d in view.details.items() if view.org_of[i] == str(org.id)
-        }
+        api = {i: d["conversation"] for i, d in view.details.items() if view.org_of[i] == org_id}
         if set(folded) != set(api):
             differences.append(f"ids differ: {len(set(folded) ^ set(api))}")
         for conversation_id, state in api.items():
