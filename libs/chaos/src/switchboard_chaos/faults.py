@@ -76,18 +76,16 @@ class Injector:
             await asyncio.sleep(fault.hold)
             down_until = time.time()
             await asyncio.to_thread(self.cluster.start, fault.target)
-        elif fault.kind == "kafka":
-            await asyncio.to_thread(self.infra.stop_kafka)
-            down_from = time.time()
+        elif fault.kind in ("kafka", "postgres"):
+            stop, start = {
+                "kafka": (self.infra.stop_kafka, self.infra.start_kafka),
+                "postgres": (self.infra.stop_postgres, self.infra.start_postgres),
+            }[fault.kind]
+            await asyncio.to_thread(stop)
+            down_from = time.time()  # fully down only once the stop returned
             await asyncio.sleep(fault.hold)
             down_until = time.time()
-            await asyncio.to_thread(self.infra.start_kafka)
-        elif fault.kind == "postgres":
-            await asyncio.to_thread(self.infra.stop_postgres)
-            down_from = time.time()
-            await asyncio.sleep(fault.hold)
-            down_until = time.time()
-            await asyncio.to_thread(self.infra.start_postgres)
+            await asyncio.to_thread(start)
         else:
             await self.sim.start_outage(fault.hold, OUTAGE_STATUSES)
             await asyncio.sleep(fault.hold)
