@@ -24,6 +24,7 @@ ENV UV_COMPILE_BYTECODE=1 \
 WORKDIR /src
 # Dependencies first, from the lock file only: this layer is reused until uv.lock changes.
 COPY pyproject.toml uv.lock ./
+COPY libs/chaos/pyproject.toml libs/chaos/pyproject.toml
 COPY libs/contracts/pyproject.toml libs/contracts/pyproject.toml
 COPY libs/platform/pyproject.toml libs/platform/pyproject.toml
 COPY libs/testing/pyproject.toml libs/testing/pyproject.toml
