@@ -192,7 +192,7 @@ async def _access(page: Page, channel_url: str) -> None:
     await accessible(page, "channel-edit")
 
 
-async def test_the_agents_story_live_in_the_browser(browser: Browser, system: System) -> None:
+async def test_the_agents_story_live_in_the_browser(browser: Browser, system: System) -> None:  # noqa: PLR0915 - one story, told in order
     async with Org(system) as org, SimulatorClient(system.twitter.base_url) as sim:
         staffed = await org.staffed_channel(sim, agent="Carl")
         patched = await org.channels.patch(
@@ -233,12 +233,24 @@ async def test_the_agents_story_live_in_the_browser(browser: Browser, system: Sy
         await accessible(carl, "conversation")
         await carl.get_by_label(f"Reply to @{jane.screen_name}").fill("So sorry! Checking now.")
         await carl.get_by_label("Then").select_option("pending")
+        form = carl.locator("form[aria-label='Reply']")
+        filled = {
+            name: await form.locator(f"[name={name}]").input_value()
+            for name in ("csrf", "reply_key", "text", "then")
+        }
         await carl.get_by_role("button", name="Send reply").click()
         await expect(carl.locator("#status")).to_have_text("pending")
         await expect(carl.locator("#owner")).to_have_text("you")
         await expect(carl.locator("[data-delivery='sent']")).to_have_count(1, timeout=LIVE_WAIT_MS)
         sent = await sim.sent(staffed.brand)
         assert any("So sorry! Checking now." in t.text for t in sent.tweets), sent
+
+        # The same form sent again (a double click, the browser resending it) makes no
+        # second reply: the form carries its own Idempotency-Key.
+        again = await carl.request.post(f"{carl.url.split('?')[0]}/reply", form=filled)
+        assert again.ok, await again.text()
+        await carl.reload()
+        await expect(carl.locator("[data-delivery]")).to_have_count(1)
 
         # The customer answers: back to New, on the open page, without a reload.
         await carl.evaluate("window.notReloaded = true")

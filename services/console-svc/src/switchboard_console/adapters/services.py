@@ -52,6 +52,7 @@ class Api:
         *,
         json: Any = None,
         params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         try:
             response = await self._client(service).request(
@@ -59,7 +60,7 @@ class Api:
                 path,
                 json=json,
                 params={k: v for k, v in (params or {}).items() if v not in ("", None)},
-                headers=self._headers,
+                headers={**self._headers, **(headers or {})},
             )
         except httpx.HTTPError as failed:
             raise ServiceError(503, "unavailable", f"{service}-svc does not answer.") from failed

@@ -4,6 +4,8 @@ and every action on it. Controls show only where access-svc's check says the per
 them; conversation-svc still decides every action."""
 
 import asyncio
+import re
+import uuid
 from typing import Any
 from urllib.parse import quote
 
@@ -17,6 +19,7 @@ from switchboard_console.entrypoints.session import Form, PersonApi, SignedIn, f
 
 router = APIRouter(include_in_schema=False)
 QUEUES = ("new", "pending", "resolved")
+REPLY_KEY = re.compile(r"console-[0-9a-f-]{36}")  # what the reply form carries
 CONTROLS = ("move", "label", "reply", "take_ownership", "assign_ownership", "view_reports")
 
 
@@ -121,6 +124,7 @@ async def _conversation_values(api: Api, person: SignedIn, conversation_id: str)
     )
     return {
         "detail": detail,
+        "reply_key": f"console-{uuid.uuid4()}",
         "c": detail["conversation"],
         "may": may,
         "topics": topics,
@@ -151,11 +155,22 @@ async def conversation_part(
 
 
 async def _act(
-    request: Request, api: Api, conversation_id: str, method: str, path: str, *, body: Any
+    request: Request,
+    api: Api,
+    conversation_id: str,
+    method: str,
+    path: str,
+    *,
+    body: Any,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     try:
         await api.call(
-            "conversation", method, f"/v1/conversations/{conversation_id}{path}", json=body
+            "conversation",
+            method,
+            f"/v1/conversations/{conversation_id}{path}",
+            json=body,
+            headers=headers,
         )
     except ServiceError as refused:
         flash(request, refused.message, "error")
@@ -169,7 +184,11 @@ async def reply(conversation_id: str, request: Request, api: PersonApi, data: Fo
         body["kind"] = field(data, "kind")
     if field(data, "then") in ("pending", "resolved"):
         body["then"] = field(data, "then")
-    return await _act(request, api, conversation_id, "POST", "/replies", body=body)
+    # The form's own key: a second submit of the same form (a double click, the browser
+    # sending it again) finds the reply made by the first instead of sending another.
+    key = field(data, "reply_key")
+    headers = {"idempotency-key": key} if REPLY_KEY.fullmatch(key) else None
+    return await _act(request, api, conversation_id, "POST", "/replies", body=body, headers=headers)
 
 
 @router.post("/conversations/{conversation_id}/move")
