@@ -234,7 +234,7 @@ async def test_the_agents_story_live_in_the_browser(browser: Browser, system: Sy
         await carl.get_by_label(f"Reply to @{jane.screen_name}").fill("So sorry! Checking now.")
         await carl.get_by_label("Then").select_option("pending")
         form = carl.locator("form[aria-label='Reply']")
-        filled = {
+        filled: dict[str, str | float | bool] = {
             name: await form.locator(f"[name={name}]").input_value()
             for name in ("csrf", "reply_key", "text", "then")
         }
