@@ -199,7 +199,15 @@ async def seed(
     client: httpx.AsyncClient, kafka: KafkaSettings, *, users: int, channels: int
 ) -> dict[str, Any]:
     org = str(uuid.uuid4())
-    admin = await token(client, org_id=org, user_id=str(uuid.uuid4()), org_role="admin")
+    bootstrap = await token(client, org_id=org, user_id=str(uuid.uuid4()), org_role="admin")
+    # The routes take the caller's standing on record: an admin access-svc knows.
+    response = await client.post(
+        "/v1/users",
+        json={"email": "admin@bench.example", "display_name": "Admin", "org_role": "admin"},
+        headers=bootstrap,
+    )
+    response.raise_for_status()
+    admin = await token(client, org_id=org, user_id=response.json()["id"], org_role="admin")
     service = await token(client, org_id=org, kind="service", service="bench")
     user_ids = []
     for n in range(users):
