@@ -4,6 +4,7 @@ written to .run/chaos/report-<seed>.json; exit 1 when a check failed (replay wit
 import argparse
 import random
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from switchboard_chaos.run import Options, render, run
@@ -20,15 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     print(f"chaos: seed {seed} (replay: make chaos SEED={seed})", flush=True)  # noqa: T201
     options = short(seed, args.run_dir) if args.short else Options(seed, run_dir=args.run_dir)
-    if args.messages is not None or args.rate is not None:
-        options = Options(
-            seed,
-            messages=args.messages or options.messages,
-            rate=args.rate or options.rate,
-            kills_each=options.kills_each,
-            customers=options.customers,
-            run_dir=args.run_dir,
-        )
+    options = replace(
+        options,
+        messages=args.messages or options.messages,
+        rate=args.rate or options.rate,
+    )
     report = run(options)
     print(render(report))  # noqa: T201
     return 0 if report.passed else 1

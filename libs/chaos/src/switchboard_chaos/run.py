@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from switchboard_chaos.checker import (
     Findings,
     check_edge,
@@ -182,8 +184,6 @@ async def _settle(sim: SimulatorClient, monitor: EventMonitor, sent: int) -> Non
 
 async def _settle_replies(cluster: Cluster, workload: Workload) -> None:
     """Until no accepted reply waits for its result (or SETTLE_WITHIN)."""
-    import httpx  # noqa: PLC0415
-
     deadline = time.monotonic() + SETTLE_WITHIN
     agents = {str(o.id): o.agent for o in workload.orgs}
     async with httpx.AsyncClient(base_url=cluster.url("conversation-api"), timeout=30) as client:
