@@ -223,6 +223,11 @@ async def test_the_agents_story_live_in_the_browser(browser: Browser, system: Sy
 
         # A Viewer reads it but has no reply box.
         await vera.goto(f"/inbox?channel={staffed.channel_id}&queue=new")
+        # The page and its live part digest what they show alike, so a reload that would
+        # change nothing (the one on connecting, say) is not swapped in under her click.
+        part = await vera.request.get(f"/inbox/list?channel={staffed.channel_id}&queue=new")
+        shown = await vera.locator("#queue").get_attribute("data-live-digest")
+        assert part.headers["x-live-digest"] == shown, (part.headers, shown)
         await vera.locator("li[data-conversation]", has_text=jane.screen_name).click()
         await expect(vera.get_by_role("heading", name=f"@{jane.screen_name}")).to_be_visible()
         await expect(vera.get_by_label(f"Reply to @{jane.screen_name}")).to_have_count(0)
@@ -252,13 +257,18 @@ async def test_the_agents_story_live_in_the_browser(browser: Browser, system: Sy
         await carl.reload()
         await expect(carl.locator("[data-delivery]")).to_have_count(1)
 
-        # The customer answers: back to New, on the open page, without a reload.
+        # The customer answers while Carl is typing: back to New, on the open page, without
+        # a reload, and his half-written reply is still in the box, still focused.
         await carl.evaluate("window.notReloaded = true")
+        draft = carl.get_by_label(f"Reply to @{jane.screen_name}")
+        await draft.fill("Half-written: let me")
         mine = next(t for t in sent.tweets if "So sorry! Checking now." in t.text)
         await sim.reply(jane, mine.id, "thanks, it is order 1234")
         await expect(carl.locator("#status")).to_have_text("new", timeout=LIVE_WAIT_MS)
         await expect(carl.get_by_text("thanks, it is order 1234")).to_be_visible()
         assert await carl.evaluate("window.notReloaded === true")
+        await expect(draft).to_have_value("Half-written: let me")
+        await expect(draft).to_be_focused()
 
         # Resolving removes the owner.
         await carl.get_by_role("button", name="Resolve").click()

@@ -13,6 +13,7 @@ from asgi_lifespan import LifespanManager
 
 from switchboard_console.adapters.live import Change, LiveFeed, change_of
 from switchboard_console.bootstrap import create_app
+from switchboard_console.entrypoints.render import live_digest
 from switchboard_console.entrypoints.reports import bars
 from switchboard_console.settings import ConsoleSettings
 
@@ -180,3 +181,11 @@ def test_bars_are_drawn_relative_to_the_largest() -> None:
         {"label": "c", "value": 0, "width": 0.0},
     ]
     assert bars({}) == []
+
+
+def test_a_live_digest_changes_with_what_is_shown_and_only_with_it() -> None:
+    shown = {"items": [{"id": "a", "status": "new"}], "names": {"c": "@brand"}}
+    reordered = {"names": {"c": "@brand"}, "items": [{"status": "new", "id": "a"}]}
+    assert live_digest(shown) == live_digest(reordered)
+    moved = {**shown, "items": [{"id": "a", "status": "pending"}]}
+    assert live_digest(moved) != live_digest(shown)

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from switchboard_console.adapters.services import Api, ServiceError
 from switchboard_console.context import Ctx
-from switchboard_console.entrypoints.render import back_to, render
+from switchboard_console.entrypoints.render import back_to, live_digest, render, render_part
 from switchboard_console.entrypoints.session import Form, PersonApi, SignedIn, field, flash
 
 router = APIRouter(include_in_schema=False)
@@ -71,16 +71,18 @@ async def inbox(request: Request, ctx: Ctx, api: PersonApi) -> HTMLResponse:
     except ServiceError as refused:
         flash(request, refused.message, "error")
         items = []
+    names = {c["id"]: c["display_name"] for c in channels}
     return render(
         request,
         ctx,
         "inbox.html",
         filters=filters,
         channels=channels,
-        names={c["id"]: c["display_name"] for c in channels},
+        names=names,
         topics=topics,
         items=items,
         queues=QUEUES,
+        live_digest=live_digest({"items": items, "names": names}),
     )
 
 
@@ -88,14 +90,11 @@ async def inbox(request: Request, ctx: Ctx, api: PersonApi) -> HTMLResponse:
 async def inbox_list(request: Request, ctx: Ctx, api: PersonApi) -> HTMLResponse:
     """The queue alone, which the page reloads in place when a change arrives."""
     filters = _filters(request)
-    channels = await api.get("channel", "/v1/channels")
-    return render(
-        request,
-        ctx,
-        "_queue.html",
-        filters=filters,
-        items=await _queue(api, filters),
-        names={c["id"]: c["display_name"] for c in channels},
+    channels, items = await asyncio.gather(api.get("channel", "/v1/channels"), _queue(api, filters))
+    names = {c["id"]: c["display_name"] for c in channels}
+    digest = live_digest({"items": items, "names": names})
+    return render_part(
+        request, ctx, "_queue.html", digest, filters=filters, items=items, names=names
     )
 
 
@@ -122,15 +121,16 @@ async def _conversation_values(api: Api, person: SignedIn, conversation_id: str)
         api.get("conversation", "/v1/topics"),
         api.get("channel", "/v1/channels"),
     )
-    return {
+    shown = {
         "detail": detail,
-        "reply_key": f"console-{uuid.uuid4()}",
         "c": detail["conversation"],
         "may": may,
         "topics": topics,
         "topic_names": {t["id"]: t["name"] for t in topics},
         "channel": next((ch for ch in channels if ch["id"] == channel_id), None),
     }
+    # The reply key is new on every render and kept by the page (hx-preserve): not shown.
+    return {**shown, "live_digest": live_digest(shown), "reply_key": f"console-{uuid.uuid4()}"}
 
 
 @router.get("/conversations/{conversation_id}")
@@ -151,7 +151,7 @@ async def conversation_part(
     """The conversation's messages and state alone, reloaded in place on a change (a
     reply's delivery state, the customer's answer)."""
     values = await _conversation_values(api, person, conversation_id)
-    return render(request, ctx, "_conversation.html", **values)
+    return render_part(request, ctx, "_conversation.html", values["live_digest"], **values)
 
 
 async def _act(

@@ -21,6 +21,16 @@
       htmx.trigger(el, "refresh");
     });
   }
+  // A reload whose answer shows what the part already shows is not swapped in: a swap of
+  // the same HTML would still replace the link under a click in flight. What a person is
+  // typing survives the swaps that do happen (hx-preserve on the form fields).
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    const digest = event.detail.xhr.getResponseHeader("X-Live-Digest");
+    const target = event.detail.target;
+    if (!digest || !target.hasAttribute("data-live-digest")) { return; }
+    if (target.dataset.liveDigest === digest) { event.detail.shouldSwap = false; return; }
+    target.dataset.liveDigest = digest;
+  });
   // Every htmx request carries the session's CSRF token, like the forms.
   document.body.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRF-Token"] = document.body.dataset.csrf;
