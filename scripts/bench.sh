@@ -10,5 +10,12 @@ if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" || -z "${DATABASE_URL:-}" ]]; then
     deploy/infra.sh up
     eval "$(deploy/infra.sh env)"
 fi
+# wrk drives the HTTP benchmarks: an in-process httpx client saturates a core before the
+# service does. Installed here when the machine lets us (root with apt).
+if ! command -v wrk >/dev/null && [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null; then
+    apt-get install -y -qq wrk >/dev/null 2>&1 \
+        || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1; } \
+        || true
+fi
 command -v wrk >/dev/null || echo "bench: wrk not installed (apt-get install wrk); HTTP load from httpx in process, which saturates first"
 exec uv run --frozen python bench/run.py "$@"

@@ -2,13 +2,14 @@
 same way in every one, and its command line (`migrate`, `serve`, and its own commands).
 
 A composition root builds its parts (engine, broker, publisher, subscriptions, periodic
-work, verifier, context) and hands them to `service_app`, which registers the
+work, work alongside, verifier, context) and hands them to `service_app`, which registers the
 subscriptions and relays the service's outbox; the lifespan configures logs and traces, runs the
 Kafka side in its safe order (`lifecycle.running`), and on the way out closes what the
 service opened (`closing`, in order), then the verifier and the database pool.
 """
 
 import argparse
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -36,6 +37,16 @@ from switchboard_platform.lifecycle import running
 from switchboard_platform.observability import configure_observability
 from switchboard_platform.periodic import Periodic
 from switchboard_platform.settings import DatabaseSettings, ServiceSettings
+
+
+class Background(Protocol):
+    """Work that runs as long as the process does (`Periodic` is one; a change feed)."""
+
+    name: str
+
+    async def run(self) -> None: ...
+
+    def stop(self) -> None: ...
 
 
 class Subscriptions(Protocol):
@@ -87,6 +98,7 @@ class ServiceParts:
     context: object
     routers: Sequence[APIRouter]
     periodic: Sequence[Periodic] = ()
+    alongside: Sequence[Background] = ()  # for the process's life, in every role
     closing: Sequence[Callable[[], Awaitable[None]]] = ()
     on_start: Callable[[], None] | None = None  # after logging is configured
     install: Sequence[Callable[[FastAPI], None]] = ()  # exception handlers and the like
@@ -108,10 +120,16 @@ def service_app(parts: ServiceParts, *, title: str, description: str) -> FastAPI
         configure_observability(parts.name, settings)
         if parts.on_start is not None:
             parts.on_start()
+        tasks = [asyncio.create_task(work.run(), name=work.name) for work in parts.alongside]
         try:
             async with running(parts.plumbing.broker, relays, parts.periodic, role=settings.role):
                 yield
         finally:
+            for work in parts.alongside:
+                work.stop()
+            for task in tasks:
+                task.cancel()  # a listener waits on its connection: not for its next turn
+            await asyncio.gather(*tasks, return_exceptions=True)
             for close in parts.closing:
                 await close()
             await parts.verifier.aclose()

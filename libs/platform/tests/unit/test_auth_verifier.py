@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from joserfc import jwt
-from joserfc.jwk import ECKey, OctKey
+from joserfc.jwk import ECKey, KeySet, OctKey
 
 from switchboard_contracts.enums import OrgRole
 from switchboard_platform.auth.claims import TokenKind
@@ -194,3 +194,66 @@ def _segment(token: str, index: int) -> bytes:
 
 def _b64(text: str) -> str:
     return base64.urlsafe_b64encode(text.encode()).rstrip(b"=").decode()
+
+
+class CountingKeys(StaticKeys):
+    """The issuer's keys, counting the verifications that needed them; `withdraw()` takes
+    the key out of the set, as an issuer rotating a compromised key would."""
+
+    def __init__(self, signer: TokenSigner) -> None:
+        super().__init__(signer.public_keys)
+        self.asked = 0
+        self.withdrawn = False
+
+    async def keys_for(self, kid: str | None) -> KeySet:
+        self.asked += 1
+        if self.withdrawn:
+            return KeySet([])
+        return await super().keys_for(kid)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_a_token_verified_once_is_not_verified_again_while_remembered(
+    signer: TokenSigner,
+) -> None:
+    keys = CountingKeys(signer)
+    verifier = TokenVerifier(keys, issuer=ISSUER, audience=AUDIENCE)
+    token = signer.user_token(org_id=ORG, user_id=USER, org_role=OrgRole.AGENT)
+    first, second = await verifier.verify(token), await verifier.verify(token)
+    assert first == second
+    assert keys.asked == 1
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert "signature" in await refused(verifier, tampered)  # only the very same token
+
+
+async def test_a_remembered_token_is_refused_once_it_expires(signer: TokenSigner) -> None:
+    clock = Clock()
+    verifier = TokenVerifier(
+        CountingKeys(signer), issuer=ISSUER, audience=AUDIENCE, leeway_seconds=0, clock=clock
+    )
+    token = signer.sign(user_claims(), ttl_seconds=30, now=clock.now)
+    await verifier.verify(token)
+    clock.now += 31
+    assert "expired" in await refused(verifier, token)
+
+
+async def test_a_withdrawn_key_stops_vouching_within_the_remembering_bound(
+    signer: TokenSigner,
+) -> None:
+    clock, keys = Clock(), CountingKeys(signer)
+    verifier = TokenVerifier(
+        keys, issuer=ISSUER, audience=AUDIENCE, clock=clock, remember_seconds=60
+    )
+    token = signer.user_token(org_id=ORG, user_id=USER, org_role=OrgRole.AGENT)
+    await verifier.verify(token)
+    keys.withdrawn = True
+    assert (await verifier.verify(token)).user_id == USER  # remembered
+    clock.now += 61
+    assert "signature" in await refused(verifier, token)

@@ -5,6 +5,9 @@ from functools import partial
 from fastapi import FastAPI
 
 from switchboard_access.adapters import tables
+from switchboard_access.adapters.access_queries import CheckInputs
+from switchboard_access.adapters.change_cache import ChangeCache
+from switchboard_access.adapters.change_feed import ChangeFeed
 from switchboard_access.adapters.standing import DatabaseStanding
 from switchboard_access.adapters.unit_of_work import UnitOfWork
 from switchboard_access.entrypoints.consumers import subscriptions
@@ -14,6 +17,7 @@ from switchboard_access.entrypoints.http.dev_oidc import dev_oidc_router
 from switchboard_access.service_layer.context import AccessContext
 from switchboard_access.settings import AccessSettings
 from switchboard_platform.auth.signing import TokenSigner, generate_signing_key, load_signing_key
+from switchboard_platform.auth.standing import Standing
 from switchboard_platform.auth.verifier import build_verifier
 from switchboard_platform.db.engine import session_factory
 from switchboard_platform.logs import get_logger
@@ -29,9 +33,19 @@ def create_app(settings: AccessSettings | None = None) -> FastAPI:
     plumbing = Plumbing.of(SERVICE, settings, settings.database)
     engine = plumbing.engine
     reading_sessions = session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
+    # What the check and the callers' standing read, kept until the database says it
+    # changed (a trigger's NOTIFY, heard by the feed) or this process commits a change.
+    checks_cache = ChangeCache[CheckInputs]()
+    standing_cache = ChangeCache[Standing | None]()
+    caches = (checks_cache, standing_cache)
+
+    def committed() -> None:
+        for cache in caches:
+            cache.reset()
+
     context = AccessContext(
-        unit_of_work=partial(UnitOfWork, session_factory(engine)),
-        reading=partial(UnitOfWork, reading_sessions, read_only=True),
+        unit_of_work=partial(UnitOfWork, session_factory(engine), committed=committed),
+        reading=partial(UnitOfWork, reading_sessions, read_only=True, check_cache=checks_cache),
     )
     signer = _dev_signer(settings)
     verifier = build_verifier(settings.auth, keys=signer.public_keys if signer else None)
@@ -58,7 +72,8 @@ def create_app(settings: AccessSettings | None = None) -> FastAPI:
             subscriptions=subscriptions,
             group_id=settings.consumer_group,
             verifier=verifier,
-            standing=DatabaseStanding(reading_sessions),
+            standing=DatabaseStanding(reading_sessions, standing_cache),
+            alongside=[ChangeFeed(engine.url, caches)],
             context=context,
             routers=routers,
             on_start=warn_of_dev_issuer if signer is not None else None,

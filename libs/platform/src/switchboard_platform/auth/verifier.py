@@ -3,6 +3,12 @@
 Checks, in order: the token's shape and algorithm (asymmetric ones from the settings
 only), its signature against the issuer's key named by `kid`, then `iss`, `aud`, `exp`
 (required), `nbf` and `iat` (when present, with leeway), then the Switchboard claims.
+
+A token verified once is not verified again for a while: a caller sends the same token
+with every request, and the signature check was a fifth of a check's cost. The verdict is
+kept until the token's `exp` and at most `remember_seconds` (a bound on how long a key
+withdrawn from the issuer's set still vouches for tokens it signed). Only what the token
+says is kept: what the caller may still do is their standing, read on every request.
 """
 
 import time
@@ -18,6 +24,7 @@ from switchboard_platform.auth.keys import KeySource, RemoteKeys, StaticKeys, pa
 from switchboard_platform.auth.settings import AuthSettings
 
 MAX_TOKEN_LENGTH = 8192
+REMEMBERED_TOKENS = 10_000
 
 
 class InvalidTokenError(Exception):
@@ -34,6 +41,7 @@ class TokenVerifier:
         algorithms: tuple[str, ...] = ("RS256", "ES256"),
         leeway_seconds: int = 30,
         clock: Callable[[], float] = time.time,
+        remember_seconds: float = 60.0,
     ) -> None:
         self._keys = keys
         self._issuer = issuer
@@ -41,12 +49,27 @@ class TokenVerifier:
         self._algorithms = algorithms
         self._leeway = leeway_seconds
         self._clock = clock
+        self._remember = remember_seconds
+        self._verified: dict[str, tuple[Principal, float]] = {}  # token -> (who, until)
 
     async def verify(self, token: str) -> Principal:
         """The caller's principal; `InvalidTokenError` for anything not to be trusted.
 
         `KeysUnavailableError` (from the key source) means nothing could be verified.
         """
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            if self._clock() < remembered[1]:
+                return remembered[0]
+            del self._verified[token]
+        principal, expires_at = await self._verify(token)
+        if self._remember > 0:
+            if len(self._verified) >= REMEMBERED_TOKENS:
+                self._verified.clear()
+            self._verified[token] = (principal, min(expires_at, self._clock() + self._remember))
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, float]:
         if not token or len(token) > MAX_TOKEN_LENGTH:
             raise InvalidTokenError("the token is empty or too long")
         try:
@@ -78,9 +101,10 @@ class TokenVerifier:
         except JoseError as exc:
             raise InvalidTokenError(f"the token's claims are not valid: {exc}") from exc
         try:
-            return principal_from_claims(decoded.claims)
+            principal = principal_from_claims(decoded.claims)
         except ClaimsError as exc:
             raise InvalidTokenError(str(exc)) from exc
+        return principal, float(decoded.claims["exp"])
 
     async def aclose(self) -> None:
         await self._keys.aclose()

@@ -1,6 +1,6 @@
 """The reads behind the check API, "channels this user can access", and a channel's
-access list. The check is one round trip: the user, their team and every grant of the
-channel that can apply to them."""
+access list. The check is one round trip (the user, their team and every grant of the
+channel that can apply to them), or none when the change cache holds its answer."""
 
 import uuid
 from dataclasses import dataclass, field
@@ -10,6 +10,7 @@ from sqlalchemy import BindParameter, Select, Uuid, bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from switchboard_access.adapters import tables
+from switchboard_access.adapters.change_cache import ChangeCache
 from switchboard_access.domain.roles import ChannelGrants, Member
 from switchboard_contracts.enums import ChannelRole, OrgRole, PrincipalKind
 
@@ -40,10 +41,24 @@ class ChannelAccessRows:
 
 
 class AccessQueries:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(
+        self, session: AsyncSession, *, cache: ChangeCache[CheckInputs] | None = None
+    ) -> None:
         self._session = session
+        self._cache = cache
 
     async def check_inputs(
+        self, org_id: uuid.UUID, user_id: uuid.UUID, channel_id: uuid.UUID
+    ) -> CheckInputs:
+        if self._cache is None:
+            return await self._read_check_inputs(org_id, user_id, channel_id)
+        return await self._cache.through(
+            org_id,
+            (user_id, channel_id),
+            lambda: self._read_check_inputs(org_id, user_id, channel_id),
+        )
+
+    async def _read_check_inputs(
         self, org_id: uuid.UUID, user_id: uuid.UUID, channel_id: uuid.UUID
     ) -> CheckInputs:
         params = {"org_id": org_id, "user_id": user_id, "channel_id": channel_id}

@@ -1,6 +1,8 @@
 """One database transaction with the repositories a handler needs."""
 
 import uuid
+from collections.abc import Callable
+from types import TracebackType
 from typing import Any
 
 from sqlalchemy import select
@@ -8,7 +10,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from switchboard_access.adapters import tables
-from switchboard_access.adapters.access_queries import AccessQueries
+from switchboard_access.adapters.access_queries import AccessQueries, CheckInputs
+from switchboard_access.adapters.change_cache import ChangeCache
 from switchboard_access.adapters.channels import Channels
 from switchboard_access.adapters.grants import Grants
 from switchboard_access.adapters.teams import Teams
@@ -22,7 +25,9 @@ class UnitOfWork(SessionUnitOfWork):
     """`async with uow:` opens a transaction; it commits when the block ends cleanly.
 
     Made from an autocommit session factory, it only reads (each statement its own
-    snapshot, no BEGIN/COMMIT round trips): what the check API uses.
+    snapshot, no BEGIN/COMMIT round trips): what the check API uses, answering from
+    `check_cache` when it can. A writing one calls `committed` after each commit (the
+    cache is dropped: this process's change is seen by its next check).
     """
 
     users: Users
@@ -33,17 +38,34 @@ class UnitOfWork(SessionUnitOfWork):
     outbox = tables.outbox
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], *, read_only: bool = False
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        read_only: bool = False,
+        check_cache: ChangeCache[CheckInputs] | None = None,
+        committed: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(sessions)
         self._read_only = read_only
+        self._check_cache = check_cache if read_only else None
+        self._committed = committed
 
     def _opened(self) -> None:
         self.users = Users(self.session)
         self.teams = Teams(self.session)
         self.grants = Grants(self.session)
         self.channels = Channels(self.session)
-        self.access = AccessQueries(self.session)
+        self.access = AccessQueries(self.session, cache=self._check_cache)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await super().__aexit__(exc_type, exc, tb)
+        if exc_type is None and self._committed is not None:
+            self._committed()
 
     async def ensure_organization(self, org_id: uuid.UUID) -> None:
         """Organizations come from the identity provider: a row appears on first use."""
