@@ -4,7 +4,7 @@ for what can never succeed, unknown event types skipped, and the partition movin
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -131,7 +131,7 @@ async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
     assert [lag for lag in lags if lag is not None] != []  # lag seen where it handled
 
 
-async def test_a_batch_is_handled_in_one_transaction_and_a_poisoned_one_one_at_a_time(
+async def test_a_batch_is_handled_in_one_transaction_and_a_poisoned_one_one_at_a_time(  # noqa: PLR0915 - one story, told in order
     kafka_bootstrap_servers: str, topic_prefix: str
 ) -> None:
     """Events waiting together share one transaction; when one of them fails, that
@@ -145,6 +145,7 @@ async def test_a_batch_is_handled_in_one_transaction_and_a_poisoned_one_one_at_a
     ours = {e.event_id for e in [*first, poisoned, *second]}
     committed: list[uuid.UUID] = []  # the effects of committed transactions
     transactions: list[int] = []  # how many of our events each committed transaction held
+    opened: list[int] = []  # how many events each batch transaction was given, up front
 
     def apply(pending: list[uuid.UUID], event: Event[Any]) -> None:
         if event.event_id == poisoned.event_id:
@@ -153,8 +154,9 @@ async def test_a_batch_is_handled_in_one_transaction_and_a_poisoned_one_one_at_a
             pending.append(event.event_id)
 
     @asynccontextmanager
-    async def transaction() -> AsyncIterator[Handler]:
+    async def transaction(batch: Sequence[Event[Any]]) -> AsyncIterator[Handler]:
         pending: list[uuid.UUID] = []
+        opened.append(len(batch))
 
         async def handle(event: Event[Any]) -> None:
             apply(pending, event)
@@ -202,6 +204,7 @@ async def test_a_batch_is_handled_in_one_transaction_and_a_poisoned_one_one_at_a
         await broker.stop()
     assert sorted(committed) == sorted(ours - {poisoned.event_id})  # each exactly once
     assert max(transactions) > 1  # some were handled together
+    assert max(opened) > 1  # and the opener was given them before their handling
     [letter] = [m["value"]["payload"] for m in letters if m["key"] == key]
     assert letter["original_event_id"] == str(poisoned.event_id)
     assert letter["error_type"] == "unknown_channel"

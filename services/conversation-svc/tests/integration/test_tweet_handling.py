@@ -23,7 +23,11 @@ from switchboard_conversation.adapters import tables
 from switchboard_conversation.adapters.unit_of_work import UnitOfWork
 from switchboard_conversation.domain.channel import ChannelView
 from switchboard_conversation.service_layer.channels import handle_channel_snapshot
-from switchboard_conversation.service_layer.twitter_activity import apply_activity, handle_activity
+from switchboard_conversation.service_layer.twitter_activity import (
+    apply_activity,
+    handle_activity,
+    prepare_batch,
+)
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.migrations import upgrade
 from switchboard_testing import databases
@@ -199,7 +203,8 @@ def _batch() -> list[TweetReceived]:
     """One fetched batch: two tweets of one customer (the second sees the conversation the
     first started), another customer, and a redelivery with a new event id."""
     redelivered = tweet("301", "11").model_copy(update={"event_id": uuid.uuid4()})
-    return [tweet("301", "11"), tweet("302", "11"), tweet("303", "12"), redelivered]
+    again = tweet("303", "12")  # the very same event twice in one fetch
+    return [tweet("301", "11"), tweet("302", "11"), tweet("303", "12"), redelivered, again]
 
 
 async def _outcome(engine: AsyncEngine) -> tuple[object, ...]:
@@ -224,16 +229,21 @@ async def _outcome(engine: AsyncEngine) -> tuple[object, ...]:
         )
 
 
+@pytest.mark.parametrize("prepared", [False, True], ids=["deferred", "deferred-and-prepared"])
 async def test_a_batch_with_deferred_writes_stores_what_one_at_a_time_does(
-    engine: AsyncEngine, database_server_url: str
+    engine: AsyncEngine, database_server_url: str, prepared: bool
 ) -> None:
-    """The inbound consumer's batch writes everything at its commit (`defer_writes`);
-    the stored rows and events are those of handling the messages one at a time."""
+    """The inbound consumer's batch writes everything at its commit (`defer_writes`), and
+    reads what its messages need up front (`prepare_batch`); the stored rows and events
+    are those of handling the messages one at a time."""
     uow = UnitOfWork(session_factory(engine))
     await handle_channel_snapshot(uow, channel())
     async with UnitOfWork(session_factory(engine)) as batch:
         batch.defer_writes()
-        for event in _batch():
+        events = _batch()
+        if prepared:
+            await prepare_batch(batch, events)
+        for event in events:
             await apply_activity(batch, event)
     batched = await _outcome(engine)
 
@@ -266,6 +276,35 @@ async def test_a_failing_batch_writes_nothing(engine: AsyncEngine) -> None:
         await failing_batch()
     assert await count(engine, tables.conversations) == 0
     assert await count(engine, tables.processed_events) == 0
+
+
+async def test_a_prepared_batch_costs_the_same_few_statements_whatever_its_size(
+    engine: AsyncEngine,
+) -> None:
+    """The batch's reads up front (processed-event records, the accounts' channels, the
+    conversations locked with what they hold) and its deferred writes (conversations,
+    messages, history, outbox): seven statements for twenty tweets, as for two."""
+    await handle_channel_snapshot(UnitOfWork(session_factory(engine)), channel())
+    counted = []
+    for size, first in ((2, 500), (20, 600)):
+        statements: list[str] = []
+
+        def executed(*args: object, into: list[str] = statements) -> None:
+            into.append(str(args[2]))
+
+        events = [tweet(str(first + n), str(first + n)) for n in range(size)]
+        sqlalchemy.event.listen(engine.sync_engine, "before_cursor_execute", executed)
+        try:
+            async with UnitOfWork(session_factory(engine)) as batch:
+                batch.defer_writes()
+                await prepare_batch(batch, events)
+                for event in events:
+                    await apply_activity(batch, event)
+        finally:
+            sqlalchemy.event.remove(engine.sync_engine, "before_cursor_execute", executed)
+        counted.append(len(statements))
+    assert await count(engine, tables.messages) == 22
+    assert counted == [7, 7], counted
 
 
 async def test_an_inbound_tweet_costs_six_statements(engine: AsyncEngine) -> None:

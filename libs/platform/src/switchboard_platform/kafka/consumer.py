@@ -89,9 +89,10 @@ def backoff_seconds(attempt: int, *, base: float = 0.1, cap: float = 5.0) -> flo
     return float(min(cap, base * 2 ** max(0, attempt - 1)))
 
 
-BatchOpener = Callable[[], AbstractAsyncContextManager[Handler]]
-"""Opens one transaction for a batch and gives the handler to run in it for each of its
-events; the transaction commits when the context exits without an error."""
+BatchOpener = Callable[[Sequence[Event[Any]]], AbstractAsyncContextManager[Handler]]
+"""Given a batch's events, opens one transaction for them (and may read ahead what their
+handling needs) and gives the handler to run in it for each, in order; the transaction
+commits when the context exits without an error."""
 
 MAX_BATCH = 100  # the most records handled (and committed) together, with a `batch`
 FETCH_WAIT_MS = 50  # how long a fetch waits for records when none are waiting
@@ -209,7 +210,7 @@ class Subscription:
     ) -> None:
         if self._batch is not None and len(events) > 1:
             try:
-                async with self._batch() as handle:
+                async with self._batch([event for _, event in events]) as handle:
                     for record, event in events:
                         with self._handling(record, event):
                             await handle(event)

@@ -1,12 +1,13 @@
 """One database transaction with the repositories a handler needs."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, literal, select
+from sqlalchemy import bindparam, delete, func, literal, select, text
 from sqlalchemy.dialects.postgresql import insert
 
 from switchboard_contracts.envelope import Event
@@ -37,6 +38,9 @@ class UnitOfWork(SessionUnitOfWork):
         self.topics = TopicRepository(self.session)
         self.reads = Reads(self.session)
         self._deferred: _Deferred | None = None
+        self._prefetched_deliveries: dict[uuid.UUID, tuple[uuid.UUID, str]] = {}
+        self._fresh_deliveries: set[uuid.UUID] = set()
+        self._prefetched_channels: dict[str, list[ChannelView]] = {}
 
     def defer_writes(self) -> None:
         """For a batch of inbound messages in this transaction: what `commit_changes` is
@@ -87,6 +91,10 @@ class UnitOfWork(SessionUnitOfWork):
         writes = Writes.of(conversations)
         if self._deferred is not None:
             self._deferred.add(conversations, writes, events)
+            if isinstance(self.conversations, DeferringRepository):
+                self.conversations.changing(
+                    {(c.state.channel_id, c.state.customer.twitter_id) for c in conversations}
+                )
             return
         await self._write(writes, events)
 
@@ -100,11 +108,49 @@ class UnitOfWork(SessionUnitOfWork):
             [(CONVERSATIONS, event, str(event.subject.conversation_id)) for event in events],
         )
 
+    async def prefetch_activity(
+        self, consumer: str, events: Sequence[tuple[uuid.UUID, str]]
+    ) -> dict[str, list[ChannelView]]:
+        """At a batch's start, (event id, account id) of its events: every event's
+        processed-event record written at once and the accounts' channels read, for the
+        `first_delivery_to_account` calls that follow (each event's answer serves once);
+        the accounts' channels returned. Two round trips for the batch."""
+        if not events:
+            return {}
+        fresh = await self.session.scalars(
+            _FIRST_DELIVERIES,
+            {"consumer": consumer, "event_ids": [event_id for event_id, _ in events]},
+        )
+        accounts = sorted({account_id for _, account_id in events})
+        channels: dict[str, list[ChannelView]] = {account_id: [] for account_id in accounts}
+        ch = tables.channels
+        for row in await self.session.execute(
+            select(ch).where(ch.c.twitter_account_id.in_(accounts))
+        ):
+            channels[row.twitter_account_id].append(rows.channel(row))
+        self._prefetched_deliveries = {
+            event_id: (event_id, account_id) for event_id, account_id in events
+        }
+        self._fresh_deliveries = set(fresh.all())
+        self._prefetched_channels = channels
+        return channels
+
+    async def prefetch_conversations(self, wanted: Sequence[tuple[uuid.UUID, str, str]]) -> None:
+        """(channel id, customer id, Twitter id) of a batch's messages, when writes are
+        deferred: see `DeferringRepository.prefetch` (nothing otherwise)."""
+        if isinstance(self.conversations, DeferringRepository):
+            await self.conversations.prefetch(wanted)
+
     async def first_delivery_to_account(
         self, consumer: str, event_id: uuid.UUID, account_id: str
     ) -> tuple[bool, list[ChannelView]]:
         """`first_delivery` and `channels_for_account` in one round trip: whether this is the
-        event's first delivery (its record is written), and the account's channels."""
+        event's first delivery (its record is written), and the account's channels; or
+        nothing at all, when the batch's `prefetch_activity` asked already."""
+        if self._prefetched_deliveries.pop(event_id, None) == (event_id, account_id):
+            first = event_id in self._fresh_deliveries
+            self._fresh_deliveries.discard(event_id)  # a redelivery in the same batch: not
+            return first, list(self._prefetched_channels[account_id])
         found = (
             await self.session.execute(
                 _FIRST_DELIVERY_TO_ACCOUNT,
@@ -193,6 +239,12 @@ def _first_delivery_to_account() -> Any:
 
 
 _FIRST_DELIVERY_TO_ACCOUNT = _first_delivery_to_account()
+# A batch's processed-event records at once; those written (first deliveries) returned.
+_FIRST_DELIVERIES = text(
+    "INSERT INTO processed_events (consumer, event_id) "
+    "SELECT :consumer, unnest(CAST(:event_ids AS uuid[])) "
+    "ON CONFLICT DO NOTHING RETURNING event_id"
+)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The Kafka subscriptions of conversation-svc: topic -> handler, nothing else."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import partial
 from typing import Any
@@ -11,7 +11,11 @@ from switchboard_conversation.service_layer.access_events import handle_access_e
 from switchboard_conversation.service_layer.channels import handle_channel_snapshot
 from switchboard_conversation.service_layer.context import ConversationContext
 from switchboard_conversation.service_layer.replies import handle_reply_result
-from switchboard_conversation.service_layer.twitter_activity import apply_activity, handle_activity
+from switchboard_conversation.service_layer.twitter_activity import (
+    apply_activity,
+    handle_activity,
+    prepare_batch,
+)
 from switchboard_platform.kafka.broker import EventPublisher
 from switchboard_platform.kafka.consumer import Handler, Subscription
 
@@ -23,9 +27,10 @@ def subscriptions(
         await handle_activity(context.unit_of_work(), event, clock=context.clock)
 
     @asynccontextmanager
-    async def activity_batch() -> AsyncIterator[Handler]:
+    async def activity_batch(events: Sequence[Event[Any]]) -> AsyncIterator[Handler]:
         async with context.unit_of_work() as uow:
             uow.defer_writes()
+            await prepare_batch(uow, events)
             yield partial(apply_activity, uow, clock=context.clock)
 
     async def on_channel(event: Event[Any]) -> None:

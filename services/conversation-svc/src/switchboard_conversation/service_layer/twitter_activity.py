@@ -10,6 +10,7 @@
 """
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -81,6 +82,26 @@ async def apply_activity(uow: UnitOfWork, event: Event[Any], *, clock: Clock = u
         await uow.lock_account(account_id)
         if not await route(uow, event):
             await uow.park(event.event_id, account_id, event.model_dump_json(), clock())
+
+
+async def prepare_batch(uow: UnitOfWork, events: Sequence[Event[Any]]) -> None:
+    """Before a batch's `apply_activity` calls, in their transaction (writes deferred):
+    what each of them reads first (is it a first delivery, the account's channels, the
+    customer's conversation locked and whether it holds the message) read for all of them
+    at once: three round trips for the batch instead of two per message."""
+    routable = [event for event in events if isinstance(event, Routable)]
+    channels = await uow.prefetch_activity(
+        CONSUMER, [(event.event_id, event.payload.account_id) for event in routable]
+    )
+    wanted = [
+        (channel.id, activity.customer.id, activity.twitter_id)
+        for event in routable
+        if not isinstance(event, TweetDeleted)
+        for activity in (_activity(event),)
+        for channel in channels.get(activity.account_id, ())
+        if channel.receives_messages
+    ]
+    await uow.prefetch_conversations(wanted)
 
 
 async def route(
