@@ -53,7 +53,7 @@ async def test_a_grant_revoked_elsewhere_ends_access_within_moments(
         )
 
     async def refused() -> bool:
-        return (await tenant.decision(user, channel, "reply"))["verdict"] == "no_access"
+        return bool((await tenant.decision(user, channel, "reply"))["verdict"] == "no_access")
 
     await until(refused)
 
@@ -109,7 +109,7 @@ async def test_a_change_elsewhere_to_one_organization_leaves_the_others_cached(
         )
 
     async def refused() -> bool:
-        return (await other_tenant.decision(theirs, their_channel))["verdict"] == "no_access"
+        return bool((await other_tenant.decision(theirs, their_channel))["verdict"] == "no_access")
 
     await until(refused)
     assert (await tenant.decision(mine, my_channel))["allowed"]

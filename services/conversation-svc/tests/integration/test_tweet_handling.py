@@ -231,7 +231,7 @@ async def _outcome(engine: AsyncEngine) -> tuple[object, ...]:
 
 @pytest.mark.parametrize("prepared", [False, True], ids=["deferred", "deferred-and-prepared"])
 async def test_a_batch_with_deferred_writes_stores_what_one_at_a_time_does(
-    engine: AsyncEngine, database_server_url: str, prepared: bool
+    engine: AsyncEngine, database_server_url: str, *, prepared: bool
 ) -> None:
     """The inbound consumer's batch writes everything at its commit (`defer_writes`), and
     reads what its messages need up front (`prepare_batch`); the stored rows and events
