@@ -46,3 +46,8 @@ class SessionUnitOfWork:
                 await self.session.rollback()
         finally:
             await self.session.close()
+        if exc_type is None:
+            self._committed()
+
+    def _committed(self) -> None:
+        """After a clean commit (e.g. drop what a cache holds); nothing by default."""

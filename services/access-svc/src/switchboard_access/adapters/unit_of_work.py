@@ -2,7 +2,6 @@
 
 import uuid
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any
 
 from sqlalchemy import select
@@ -48,7 +47,7 @@ class UnitOfWork(SessionUnitOfWork):
         super().__init__(sessions)
         self._read_only = read_only
         self._check_cache = check_cache if read_only else None
-        self._committed = committed
+        self._on_commit = committed
 
     def _opened(self) -> None:
         self.users = Users(self.session)
@@ -57,15 +56,9 @@ class UnitOfWork(SessionUnitOfWork):
         self.channels = Channels(self.session)
         self.access = AccessQueries(self.session, cache=self._check_cache)
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await super().__aexit__(exc_type, exc, tb)
-        if exc_type is None and self._committed is not None:
-            self._committed()
+    def _committed(self) -> None:
+        if self._on_commit is not None:
+            self._on_commit()
 
     async def ensure_organization(self, org_id: uuid.UUID) -> None:
         """Organizations come from the identity provider: a row appears on first use."""

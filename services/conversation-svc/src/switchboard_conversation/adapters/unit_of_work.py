@@ -38,7 +38,7 @@ class UnitOfWork(SessionUnitOfWork):
         self.topics = TopicRepository(self.session)
         self.reads = Reads(self.session)
         self._deferred: _Deferred | None = None
-        self._prefetched_deliveries: dict[uuid.UUID, tuple[uuid.UUID, str]] = {}
+        self._prefetched_deliveries: dict[uuid.UUID, str] = {}  # event id -> account id
         self._fresh_deliveries: set[uuid.UUID] = set()
         self._prefetched_channels: dict[str, list[ChannelView]] = {}
 
@@ -128,9 +128,7 @@ class UnitOfWork(SessionUnitOfWork):
             select(ch).where(ch.c.twitter_account_id.in_(accounts))
         ):
             channels[row.twitter_account_id].append(rows.channel(row))
-        self._prefetched_deliveries = {
-            event_id: (event_id, account_id) for event_id, account_id in events
-        }
+        self._prefetched_deliveries = dict(events)
         self._fresh_deliveries = set(fresh.all())
         self._prefetched_channels = channels
         return channels
@@ -147,9 +145,10 @@ class UnitOfWork(SessionUnitOfWork):
         """`first_delivery` and `channels_for_account` in one round trip: whether this is the
         event's first delivery (its record is written), and the account's channels; or
         nothing at all, when the batch's `prefetch_activity` asked already."""
-        if self._prefetched_deliveries.pop(event_id, None) == (event_id, account_id):
+        # Each event's answer serves once: the same event again in the batch asks the
+        # database, which says it is not a first delivery.
+        if self._prefetched_deliveries.pop(event_id, None) == account_id:
             first = event_id in self._fresh_deliveries
-            self._fresh_deliveries.discard(event_id)  # a redelivery in the same batch: not
             return first, list(self._prefetched_channels[account_id])
         found = (
             await self.session.execute(
