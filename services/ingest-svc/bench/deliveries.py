@@ -42,7 +42,9 @@ from aiokafka import AIOKafkaProducer
 from switchboard_contracts.topics import Topic
 from switchboard_ingest.domain.deliveries import decode_body, parse_delivery
 from switchboard_ingest.service_layer.receive_delivery import delivery_records
+from switchboard_platform.kafka.broker import producer_options
 from switchboard_platform.kafka.naming import physical_name
+from switchboard_platform.settings import KafkaSettings
 from switchboard_testing.bench import Figure, report, scratch_prefix, scratch_topics
 from switchboard_testing.processes import free_port, service_process
 
@@ -62,7 +64,7 @@ async def kafka_target(servers: str, work: list[bytes], args: argparse.Namespace
         parsed = parse_delivery(decode_body(body), correlation_id=uuid.uuid4())
         records[body] = delivery_records(parsed, body, datetime.now(UTC), topic)
     producer = AIOKafkaProducer(
-        bootstrap_servers=servers, enable_idempotence=True, acks="all", request_timeout_ms=15_000
+        bootstrap_servers=servers, **producer_options(KafkaSettings(bootstrap_servers=servers))
     )
     await producer.start()
     try:

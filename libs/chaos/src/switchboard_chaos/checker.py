@@ -256,9 +256,13 @@ async def check_edge(findings: Findings, sim: SimulatorClient, hits: list[Hit]) 
     Twitter never gave up on a delivery."""
     attempts = await sim.deliveries()
     final: dict[int, bool] = defaultdict(bool)
+    last: dict[int, str] = {}
     for attempt in attempts:
         final[attempt.delivery_id] |= attempt.succeeded
+        last[attempt.delivery_id] = str(attempt.status_code or attempt.error)[:80]
     given_up = [d for d, ok in final.items() if not ok]
+    # What the receiver last said to those: the first clue when this fails in CI.
+    last_answers = Counter(last[d] for d in given_up)
     findings.totals |= {
         "deliveries": len(final),
         "delivery_attempts": len(attempts),
@@ -267,7 +271,8 @@ async def check_edge(findings: Findings, sim: SimulatorClient, hits: list[Hit]) 
     findings.check(
         "every webhook delivery accepted in the end",
         not given_up,
-        f"{len(final)} deliveries in {len(attempts)} attempts; given up: {len(given_up)}",
+        f"{len(final)} deliveries in {len(attempts)} attempts; given up: {len(given_up)}"
+        + (f", last answered {dict(last_answers.most_common(5))}" if given_up else ""),
     )
     for hit in hits:
         if hit.fault.kind != "kafka":

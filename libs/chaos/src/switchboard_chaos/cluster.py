@@ -2,7 +2,9 @@
 SIGKILL and started again, and conversation-svc split as Kubernetes runs it (an API, a
 worker, and a relay process beside the worker's relay)."""
 
+import contextlib
 import json
+from collections import Counter
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -91,6 +93,22 @@ class Cluster:
             for name, part in self.parts.items()
             if part.running is not None and part.running.process.poll() is not None
         }
+
+    def warnings(self, top: int = 5) -> dict[str, list[str]]:
+        """Each part's most frequent warnings and errors (JSON log lines), with counts."""
+        found: dict[str, list[str]] = {}
+        for part in self.parts.values():
+            if part.running is None or not part.running.log_path.exists():
+                continue
+            counts: Counter[str] = Counter()
+            for line in part.running.log_path.read_text(errors="replace").splitlines():
+                with contextlib.suppress(ValueError, AttributeError):
+                    record = json.loads(line)
+                    if record.get("level") in {"warning", "error", "critical"}:
+                        counts[f"{record['level']}: {record.get('event')}"[:200]] += 1
+            if counts:
+                found[part.name] = [f"{n} x {text}" for text, n in counts.most_common(top)]
+        return found
 
     def log_tail(self, lines: int = 30) -> str:
         return "\n".join(

@@ -40,7 +40,9 @@ def plan(rng: random.Random, *, duration: float, kills_each: int) -> list[Fault]
         ("kill", name, rng.uniform(0.5, 3.0)) for name in KILLABLE for _ in range(kills_each)
     ]
     kinds += [
-        ("kafka", "kafka", rng.uniform(5.0, 10.0)),
+        # Longer than the producers' request timeout (15 s): records wait past it for a
+        # leader, which once left every later send to their partitions refused.
+        ("kafka", "kafka", rng.uniform(16.0, 24.0)),
         ("postgres", "postgres", rng.uniform(3.0, 8.0)),
         ("twitter", "twitter", rng.uniform(10.0, 20.0)),
     ]

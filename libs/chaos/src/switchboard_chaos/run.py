@@ -56,6 +56,7 @@ class Report:
     checks: list[dict[str, Any]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     passed: bool = False
+    warnings: dict[str, list[str]] = field(default_factory=dict)  # a failed run's logs, in short
 
 
 def run(options: Options) -> Report:
@@ -78,6 +79,8 @@ def run(options: Options) -> Report:
         start_all(cluster)
         report = asyncio.run(_drive(options, infra, cluster))
         report.seconds["total"] = round(time.monotonic() - began, 1)
+        if not report.passed:
+            report.warnings = cluster.warnings()
     except BaseException:
         print(cluster.log_tail())  # noqa: T201 - the report of a run that broke
         raise
@@ -233,5 +236,7 @@ def render(report: Report) -> str:
     lines += [
         f"{'PASS' if c['passed'] else 'FAIL'}  {c['name']}: {c['detail']}" for c in report.checks
     ]
+    for part, found in report.warnings.items():
+        lines += ["", f"{part}'s most frequent warnings:", *(f"  {line}" for line in found)]
     lines += ["", f"seconds: {report.seconds}", "PASSED" if report.passed else "FAILED"]
     return "\n".join(lines)

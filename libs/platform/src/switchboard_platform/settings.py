@@ -21,6 +21,13 @@ class KafkaSettings(BaseSettings):
         validation_alias=AliasChoices("KAFKA_TOPIC_PREFIX"),
         description="Namespace prepended to every topic name (isolates test runs)",
     )
+    request_timeout_ms: int = Field(
+        default=15_000,
+        gt=0,
+        validation_alias=AliasChoices("KAFKA_REQUEST_TIMEOUT_MS"),
+        description="How long a Kafka request, and a record waiting for a partition's "
+        "leader, may take before it fails",
+    )
 
 
 class TracingSettings(BaseSettings):

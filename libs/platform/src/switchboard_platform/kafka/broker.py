@@ -1,7 +1,15 @@
 """Building the Kafka broker and publishing events: one producer configuration for all.
 
-The producer is idempotent with `acks=all`, so a retried send never duplicates or
-reorders a partition, and a publish returns only once every in-sync replica has it.
+`acks=all`: a publish returns only once every in-sync replica has the records. The
+producer is *not* idempotent, on purpose. aiokafka (0.14) gives a batch its sequence
+numbers when it leaves the accumulator, and drops a batch that waited past the request
+timeout for a partition with no leader (as while a broker restarts) without sending it;
+the broker then refuses every later batch to that partition with OutOfOrderSequenceNumber
+until the producer is recreated. A Kafka outage longer than the timeout left ingest-svc
+answering 503 for good (the chaos run found it; tests/chaos/test_producer_outage.py shows
+it). Without idempotence a retried send may write a record twice, which every consumer
+absorbs (events are deduplicated by id), and order is kept all the same: aiokafka sends a
+partition's next batch only once the one in flight is answered.
 """
 
 import asyncio
@@ -31,13 +39,20 @@ def build_broker(settings: KafkaSettings, *, client_id: str, traced: bool = Fals
         settings.bootstrap_servers,
         middlewares=[KafkaTelemetryMiddleware()] if traced else [],
         client_id=client_id,
-        enable_idempotence=True,
-        acks="all",
-        request_timeout_ms=15_000,
-        max_batch_size=MAX_BATCH_BYTES,
+        **producer_options(settings),
         logger=logging.getLogger("faststream"),
         log_level=logging.DEBUG,  # "Received"/"Processed" per message: too much at INFO
     )
+
+
+def producer_options(settings: KafkaSettings) -> dict[str, Any]:
+    """The producer's configuration (also what benchmarks' bare producers use)."""
+    return {
+        "enable_idempotence": False,  # see the module's docstring
+        "acks": "all",
+        "request_timeout_ms": settings.request_timeout_ms,
+        "max_batch_size": MAX_BATCH_BYTES,
+    }
 
 
 def encode(event: Event[Any]) -> bytes:
