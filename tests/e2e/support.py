@@ -114,6 +114,23 @@ class Org:
         await eventually("conversation-svc knows the channel", listed)
         return channel_id
 
+    async def edit_channel(self, channel_id: str, settings: dict[str, Any]) -> dict[str, Any]:
+        """PATCH the channel's settings in channel-svc; the saved channel once
+        conversation-svc applies that revision (channels.v1 brings it a moment later)."""
+        patched = await self.channels.patch(
+            f"/v1/channels/{channel_id}", json=settings, headers=self.admin
+        )
+        assert patched.status_code == 200, patched.text
+        saved: dict[str, Any] = patched.json()
+
+        async def applied() -> bool | None:
+            seen = await self.conversations.get(f"/v1/channels/{channel_id}", headers=self.admin)
+            revision = seen.json()["revision"] if seen.status_code == httpx.codes.OK else 0
+            return True if revision >= saved["revision"] else None
+
+        await eventually("conversation-svc applies the channel's settings", applied)
+        return saved
+
     async def staffed_channel(
         self, sim: SimulatorClient, *, agent: str = "Carl", role: str = "contributor"
     ) -> "StaffedChannel":

@@ -195,10 +195,7 @@ async def _access(page: Page, channel_url: str) -> None:
 async def test_the_agents_story_live_in_the_browser(browser: Browser, system: System) -> None:  # noqa: PLR0915 - one story, told in order
     async with Org(system) as org, SimulatorClient(system.twitter.base_url) as sim:
         staffed = await org.staffed_channel(sim, agent="Carl")
-        patched = await org.channels.patch(
-            f"/v1/channels/{staffed.channel_id}", json={"auto_ownership": True}, headers=org.admin
-        )
-        assert patched.status_code == 200, patched.text
+        await org.edit_channel(staffed.channel_id, {"auto_ownership": True})
         viewer_id, _ = await org.agent("Vera")
         await org.grant(staffed.channel_id, viewer_id, "viewer")
         carl_context, vera_context = await person(browser, system), await person(browser, system)

@@ -400,6 +400,42 @@ async def test_another_organizations_conversation_does_not_exist(api: Api) -> No
     assert await api.effects() == before
 
 
+async def test_the_channel_shows_the_settings_revision_this_service_applies(api: Api) -> None:
+    channel = f"/v1/channels/{api.channel}"
+    first = await api.client.get(channel, headers=api.as_user(api.viewer))
+    assert first.status_code == 200
+    shown = first.json()
+    assert (shown["id"], shown["revision"], shown["status"]) == (str(api.channel), 1, "connected")
+    assert shown["auto_ownership"] is True
+    assert set(shown["auto_resolve"]) == {"enabled", "new_after_seconds", "pending_after_seconds"}
+    edited = channel_snapshot(
+        org_id=api.org,
+        channel_id=api.channel,
+        account_id=ACCOUNT,
+        revision=2,
+        auto_ownership=False,
+        auto_resolve=AutoResolve(enabled=True, new_after_seconds=60, pending_after_seconds=120),
+    )
+    stale = channel_snapshot(org_id=api.org, channel_id=api.channel, account_id=ACCOUNT)
+    for snapshot in (edited, stale):  # revision 1 again, late: ignored
+        await handle_channel_snapshot(api.context.unit_of_work(), snapshot)
+    second = (await api.client.get(channel, headers=api.as_user(api.contributor))).json()
+    assert (second["revision"], second["auto_ownership"]) == (2, False)
+    assert second["auto_resolve"] == {
+        "enabled": True,
+        "new_after_seconds": 60,
+        "pending_after_seconds": 120,
+    }
+    # Without access, or from another organization, or unknown: it does not exist.
+    stranger = uuid.uuid4()
+    answers = [
+        await api.client.get(channel, headers=api.as_user(stranger)),
+        await api.client.get(channel, headers=api.as_user(api.viewer, org=uuid.uuid4())),
+        await api.client.get(f"/v1/channels/{uuid.uuid4()}", headers=api.as_admin()),
+    ]
+    assert [a.status_code for a in answers] == [404] * 3
+
+
 async def test_bad_input_answers_422_with_the_field(api: Api) -> None:
     conversation = await api.tweet("9105", T0)
     headers = api.as_user(api.contributor)

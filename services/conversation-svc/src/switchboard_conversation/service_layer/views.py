@@ -6,6 +6,7 @@ from typing import Any
 
 from switchboard_contracts.enums import ChannelAction
 from switchboard_conversation.adapters.reports import Report
+from switchboard_conversation.domain.channel import ChannelView
 from switchboard_conversation.domain.queues import QueueFilter
 from switchboard_conversation.service_layer.actions import channel_of
 from switchboard_conversation.service_layer.authorization import authorize
@@ -25,6 +26,18 @@ class Detail:
     messages: list[Any]
     notes: list[Any]
     history: list[Any]
+
+
+async def channel(
+    context: ConversationContext, caller: Caller, channel_id: uuid.UUID
+) -> ChannelView:
+    """The channel as this service applies its settings (anyone who may read it)."""
+    await authorize(context, caller, channel_id, ChannelAction.READ)
+    async with context.unit_of_work() as uow:
+        found = await uow.channel(caller.org_id, channel_id)
+    if found is None:  # disconnected and gone since the check
+        raise NotFoundError("channel", "channel_id")
+    return found
 
 
 async def channel_queue(

@@ -1,4 +1,5 @@
-"""Queues: per channel, and across every channel the caller can access."""
+"""A channel as this service sees it, and its queues; the queue across every channel the
+caller can access."""
 
 import uuid
 from typing import Annotated
@@ -8,7 +9,12 @@ from fastapi import APIRouter, Depends, Query
 from switchboard_contracts.enums import QueueStatus
 from switchboard_conversation.domain.queues import Owner, QueueFilter, Sort
 from switchboard_conversation.entrypoints.http.deps import Ctx, CurrentCaller, errors
-from switchboard_conversation.entrypoints.http.schemas import ConversationOut, QueueOut
+from switchboard_conversation.entrypoints.http.schemas import (
+    AutoResolveOut,
+    ChannelOut,
+    ConversationOut,
+    QueueOut,
+)
 from switchboard_conversation.service_layer import views
 from switchboard_conversation.service_layer.views import Page
 
@@ -44,6 +50,29 @@ QueueQuery = Annotated[QueueFilter, Depends(_filter)]
 
 def _out(page: Page) -> QueueOut:
     return QueueOut(items=[ConversationOut.of(r) for r in page.items], next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/v1/channels/{channel_id}",
+    tags=["channels"],
+    summary="The channel's settings as this service applies them (revision included)",
+    responses=errors(404),
+)
+async def channel(channel_id: uuid.UUID, context: Ctx, caller: CurrentCaller) -> ChannelOut:
+    view = await views.channel(context, caller, channel_id)
+    policy = view.auto_resolve
+    return ChannelOut(
+        id=view.id,
+        revision=view.revision,
+        status=view.status,
+        display_name=view.display_name,
+        auto_ownership=view.auto_ownership,
+        auto_resolve=AutoResolveOut(
+            enabled=policy.enabled,
+            new_after_seconds=int(policy.new_after.total_seconds()),
+            pending_after_seconds=int(policy.pending_after.total_seconds()),
+        ),
+    )
 
 
 @router.get(

@@ -6,7 +6,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from switchboard_contracts.enums import DeliveryState, MessageDirection, MessageKind, QueueStatus
+from switchboard_contracts.enums import (
+    ChannelStatus,
+    DeliveryState,
+    MessageDirection,
+    MessageKind,
+    QueueStatus,
+)
 from switchboard_platform.http.requests import RequestModel
 
 
@@ -34,6 +40,26 @@ class NoteIn(RequestModel):
 
 class TopicIn(RequestModel):
     name: str = Field(min_length=1, max_length=100)
+
+
+class AutoResolveOut(BaseModel):
+    enabled: bool
+    new_after_seconds: int
+    pending_after_seconds: int
+
+
+class ChannelOut(BaseModel):
+    """A channel as conversation-svc applies it. channel-svc owns the settings; they reach
+    this service on channels.v1, so a change takes effect here a moment after it is saved
+    there. `revision` is channel-svc's: once it is the one channel-svc answered, the
+    change applies to the next reply, move and sweep."""
+
+    id: uuid.UUID
+    revision: int
+    status: ChannelStatus
+    display_name: str
+    auto_ownership: bool
+    auto_resolve: AutoResolveOut
 
 
 class TopicOut(BaseModel):
