@@ -14,6 +14,10 @@ GRACEFUL_SHUTDOWN_SECONDS = 20  # Kubernetes' terminationGracePeriodSeconds must
 # 0.16-0.41 s, failed 63 -> 0). Request handling frees almost everything by reference
 # counting; cycles are rare, so collecting less often costs little memory.
 GC_THRESHOLDS = (50_000, 20, 100)
+# Longer than the idle timeout of what keeps connections to us open (ingress controllers and
+# cloud load balancers: 60 s): when the server closes an idle connection first, a request
+# already sent on it fails (uvicorn's default is 5 s; the e2e benchmark hit it).
+KEEP_ALIVE_SECONDS = 75
 
 
 class Listening(Protocol):
@@ -36,4 +40,5 @@ def serve(app: FastAPI, settings: Listening) -> None:
         log_config=None,  # keep the structured logging configured by the app
         access_log=settings.http_access_log,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
