@@ -32,6 +32,7 @@ pytestmark = pytest.mark.e2e
 A = ChannelAction
 # Every conversation-svc operation on a channel or a conversation: the action it checks.
 CHANNEL_ACTIONS: dict[str, ChannelAction] = {
+    "GET /v1/channels/{channel_id}": A.READ,
     "GET /v1/channels/{channel_id}/conversations": A.READ,
     "GET /v1/conversations/{conversation_id}": A.READ,
     "POST /v1/conversations/{conversation_id}/status": A.MOVE,
