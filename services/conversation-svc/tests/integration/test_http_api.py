@@ -605,6 +605,47 @@ async def test_cursor_pages_are_stable_while_conversations_arrive(api: Api) -> N
     assert keys == sorted(keys, reverse=True)
 
 
+async def test_the_cross_channel_queue_pages_in_one_order_over_every_channel(api: Api) -> None:
+    # Three channels the viewer reads, one they do not; activity interleaved across them,
+    # with ties (the id breaks them), and a status filter on top.
+    second, third, hidden = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    accounts = {api.channel: ACCOUNT, second: "3100000012", third: "3100000013"}
+    for channel, account in [*list(accounts.items())[1:], (hidden, "3100000014")]:
+        await api.connect(channel, account)
+    api.grant(api.viewer, second, ChannelRole.VIEWER)
+    api.grant(api.viewer, third, ChannelRole.VIEWER)
+    visible: set[str] = set()
+    for n in range(12):
+        channel = list(accounts)[n % 3]
+        at = T0 + timedelta(minutes=n // 2)  # pairs share an instant
+        visible.add(str(await api.tweet(f"98{n:02d}", at, account=accounts[channel])))
+        await api.tweet(f"99{n:02d}", at, account="3100000014")  # hidden: never listed
+    await api.client.post(
+        path(uuid.UUID(sorted(visible)[0]), "/status"),
+        json={"status": "pending"},
+        headers=api.as_user(api.contributor),
+    )
+    for sort in ("oldest", "newest"):
+        seen: list[dict[str, Any]] = []
+        cursor: str | None = None
+        while True:
+            params: dict[str, str | int] = {"sort": sort, "limit": 5, "queue": "new"}
+            if cursor is not None:
+                params["cursor"] = cursor
+            answer = await api.client.get(
+                "/v1/conversations", params=params, headers=api.as_user(api.viewer)
+            )
+            assert answer.status_code == 200, answer.text
+            seen.extend(answer.json()["items"])
+            cursor = answer.json()["next_cursor"]
+            if cursor is None:
+                break
+        ids = [i["id"] for i in seen]
+        assert sorted(ids) == sorted(visible - {sorted(visible)[0]})  # each once, New only
+        keys = [(i["last_activity_at"], i["id"]) for i in seen]
+        assert keys == sorted(keys, reverse=sort == "newest")
+
+
 # reports ---------------------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ARRAY, Select, Uuid, and_, cast, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from switchboard_conversation.adapters import tables
@@ -23,7 +23,7 @@ class InvalidCursorError(ValueError):
 async def queue(
     session: AsyncSession, org_id: uuid.UUID, me: uuid.UUID, query: QueueFilter
 ) -> tuple[list[Any], str | None]:
-    where = [_c.org_id == org_id, _c.channel_id.in_(list(query.channel_ids))]
+    where = [_c.org_id == org_id]
     if query.conversation_id is not None:
         where.append(_c.id == query.conversation_id)
     if query.status is not None:
@@ -49,12 +49,47 @@ async def queue(
             where.append(
                 or_(_c.last_activity_at > at, and_(_c.last_activity_at == at, _c.id > last_id))
             )
-    order = (_c.last_activity_at.desc(), _c.id.desc()) if newest else (_c.last_activity_at, _c.id)
-    statement = select(tables.conversations).where(*where).order_by(*order).limit(query.limit + 1)
-    found = list((await session.execute(statement)).all())
+    found = list((await session.execute(_page(query, where, newest=newest))).all())
     page, more = found[: query.limit], len(found) > query.limit
     cursor = _encode(page[-1].last_activity_at, page[-1].id) if more and page else None
     return page, cursor
+
+
+def _page(query: QueueFilter, where: list[Any], *, newest: bool) -> Select[Any]:
+    """One channel: its page straight from the queue index. Several: each channel's page
+    (the index again, `limit + 1` rows at most), then the best of those. One ordered scan
+    over all of them cannot use the index's order, and read and sorted every match: the
+    New queue across 20 channels of 1,000,000 conversations took 136 ms at p99."""
+    limit = query.limit + 1
+    channels = list(query.channel_ids)
+
+    def ordered(c: Any) -> tuple[Any, Any]:
+        if newest:
+            return c.last_activity_at.desc(), c.id.desc()
+        return c.last_activity_at, c.id
+
+    if len(channels) == 1:
+        return (
+            select(tables.conversations)
+            .where(_c.channel_id == channels[0], *where)
+            .order_by(*ordered(_c))
+            .limit(limit)
+        )
+    wanted = func.unnest(cast(channels, ARRAY(Uuid))).table_valued("channel_id").render_derived()
+    per_channel = (
+        select(tables.conversations)
+        .where(_c.channel_id == wanted.c.channel_id, *where)
+        .order_by(*ordered(_c))
+        .limit(limit)
+        .lateral()
+    )
+    return (
+        select(per_channel)
+        .select_from(wanted)
+        .join(per_channel, true())
+        .order_by(*ordered(per_channel.c))
+        .limit(limit)
+    )
 
 
 async def detail(
