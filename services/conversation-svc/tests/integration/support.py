@@ -61,9 +61,9 @@ class FakeAccess:
         )
 
     async def channels_of(
-        self, *, user_id: uuid.UUID, bearer: str
+        self, *, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str
     ) -> list[tuple[uuid.UUID, ChannelRole]]:
-        del bearer
+        del org_id, bearer
         return [(c, r) for (u, c), r in self.roles.items() if u == user_id]
 
     def forget(self, org_id: uuid.UUID) -> None:

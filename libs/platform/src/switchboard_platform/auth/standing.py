@@ -79,11 +79,20 @@ class Hit(Generic[V]):
 
 class TtlCache(Generic[K, V]):
     """Answers of access-svc kept for `ttl_seconds`, keyed by tuples whose first element is
-    the organization, so `forget(org_id)` drops one organization's answers."""
+    the organization, so `forget(org_id)` drops one organization's answers. At most
+    `max_entries`: when full, expired answers go first, then all (a process asked about
+    ever more users and channels would otherwise keep every answer it ever had)."""
 
-    def __init__(self, ttl_seconds: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        ttl_seconds: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        max_entries: int = 100_000,
+    ) -> None:
         self._ttl = ttl_seconds
         self._clock = clock
+        self._max_entries = max_entries
         self._entries: dict[K, tuple[V, float]] = {}
 
     def get(self, key: K) -> Hit[V] | None:
@@ -93,8 +102,17 @@ class TtlCache(Generic[K, V]):
         return Hit(found[0])
 
     def put(self, key: K, value: V) -> None:
-        if self._ttl > 0:
-            self._entries[key] = (value, self._clock() + self._ttl)
+        if self._ttl <= 0:
+            return
+        now = self._clock()
+        if len(self._entries) >= self._max_entries and key not in self._entries:
+            self._entries = {k: e for k, e in self._entries.items() if e[1] > now}
+            if len(self._entries) >= self._max_entries:
+                self._entries.clear()
+        self._entries[key] = (value, now + self._ttl)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def forget(self, org_id: uuid.UUID) -> None:
         for key in [key for key in self._entries if key[0] == org_id]:

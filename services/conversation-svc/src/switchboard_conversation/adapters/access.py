@@ -58,11 +58,12 @@ class AccessChecker(StandingSource, Protocol):
     ) -> Decision: ...
 
     async def channels_of(
-        self, *, user_id: uuid.UUID, bearer: str
+        self, *, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str
     ) -> list[tuple[uuid.UUID, ChannelRole]]: ...
 
 
 CacheKey = tuple[uuid.UUID, uuid.UUID, uuid.UUID, ChannelAction]
+Accessible = list[tuple[uuid.UUID, ChannelRole]]
 
 
 class HttpAccessChecker:
@@ -77,6 +78,10 @@ class HttpAccessChecker:
         self._client = client
         self._tokens = tokens
         self._cache: TtlCache[CacheKey, Decision] = TtlCache(ttl_seconds, clock=clock)
+        # The cross-channel queue asks on every page: the same rule as check answers.
+        self._channels: TtlCache[tuple[uuid.UUID, uuid.UUID], Accessible] = TtlCache(
+            ttl_seconds, clock=clock
+        )
         self._standing = HttpStanding(
             client, ttl_seconds=ttl_seconds, clock=clock, owns_client=False
         )
@@ -121,20 +126,27 @@ class HttpAccessChecker:
         return decision
 
     async def channels_of(
-        self, *, user_id: uuid.UUID, bearer: str
-    ) -> list[tuple[uuid.UUID, ChannelRole]]:
+        self, *, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str
+    ) -> Accessible:
+        key = (org_id, user_id)
+        if (hit := self._channels.get(key)) is not None:
+            return hit.value
         response = await self._call("GET", f"/v1/users/{user_id}/channels", bearer)
         if response.status_code == HTTP_NOT_FOUND:
-            return []
-        if response.status_code != HTTP_OK:
+            accessible: Accessible = []
+        elif response.status_code == HTTP_OK:
+            accessible = [
+                (uuid.UUID(item["channel_id"]), ChannelRole(item["role"]))
+                for item in response.json()["channels"]
+            ]
+        else:
             raise AccessUnavailableError(f"access-svc answered {response.status_code}")
-        return [
-            (uuid.UUID(item["channel_id"]), ChannelRole(item["role"]))
-            for item in response.json()["channels"]
-        ]
+        self._channels.put(key, accessible)
+        return accessible
 
     def forget(self, org_id: uuid.UUID) -> None:
         self._cache.forget(org_id)
+        self._channels.forget(org_id)
         self._standing.forget(org_id)
 
     async def aclose(self) -> None:

@@ -51,7 +51,9 @@ async def my_queue(context: ConversationContext, caller: Caller, query: QueueFil
     """Across every channel the caller can access (access-svc's channel selector)."""
     if caller.principal.is_service:
         raise NotFoundError("user")
-    channels = await context.access.channels_of(user_id=caller.user_id, bearer=caller.bearer)
+    channels = await context.access.channels_of(
+        org_id=caller.org_id, user_id=caller.user_id, bearer=caller.bearer
+    )
     return await _page(context, caller, replace(query, channel_ids=[c for c, _ in channels]))
 
 
