@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from switchboard_contracts.enums import QueueStatus
+from switchboard_contracts.events.channels import AutoResolve
 from switchboard_conversation.domain.queues import Owner, QueueFilter, Sort
 from switchboard_conversation.entrypoints.http.deps import Ctx, CurrentCaller, errors
 from switchboard_conversation.entrypoints.http.schemas import (
-    AutoResolveOut,
     ChannelOut,
     ConversationOut,
     QueueOut,
@@ -67,7 +67,7 @@ async def channel(channel_id: uuid.UUID, context: Ctx, caller: CurrentCaller) ->
         status=view.status,
         display_name=view.display_name,
         auto_ownership=view.auto_ownership,
-        auto_resolve=AutoResolveOut(
+        auto_resolve=AutoResolve(
             enabled=policy.enabled,
             new_after_seconds=int(policy.new_after.total_seconds()),
             pending_after_seconds=int(policy.pending_after.total_seconds()),

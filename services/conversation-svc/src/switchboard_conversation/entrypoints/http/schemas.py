@@ -13,6 +13,7 @@ from switchboard_contracts.enums import (
     MessageKind,
     QueueStatus,
 )
+from switchboard_contracts.events.channels import AutoResolve
 from switchboard_platform.http.requests import RequestModel
 
 
@@ -42,12 +43,6 @@ class TopicIn(RequestModel):
     name: str = Field(min_length=1, max_length=100)
 
 
-class AutoResolveOut(BaseModel):
-    enabled: bool
-    new_after_seconds: int
-    pending_after_seconds: int
-
-
 class ChannelOut(BaseModel):
     """A channel as conversation-svc applies it. channel-svc owns the settings; they reach
     this service on channels.v1, so a change takes effect here a moment after it is saved
@@ -59,7 +54,7 @@ class ChannelOut(BaseModel):
     status: ChannelStatus
     display_name: str
     auto_ownership: bool
-    auto_resolve: AutoResolveOut
+    auto_resolve: AutoResolve  # the shape channels.v1 carries
 
 
 class TopicOut(BaseModel):
