@@ -11,11 +11,10 @@ import sys
 import uuid
 from typing import Any
 
-import uvicorn
 from sqlalchemy import text
 
 from switchboard_platform.db.engine import create_engine
-from switchboard_platform.http.serve import GRACEFUL_SHUTDOWN_SECONDS
+from switchboard_platform.http.serve import serve_asgi
 
 Scope = dict[str, Any]
 LOOKUP = text("SELECT org_role, active FROM users WHERE id = :id")
@@ -50,10 +49,9 @@ def build(url: str, pool_size: int) -> Any:
 
 
 if __name__ == "__main__":
-    uvicorn.run(
+    serve_asgi(
         build(sys.argv[2], int(sys.argv[3])),
         host="127.0.0.1",
         port=int(sys.argv[1]),
-        log_config=None,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        access_log=False,
     )

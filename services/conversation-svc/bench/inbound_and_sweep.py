@@ -41,6 +41,7 @@ from switchboard_conversation.service_layer.context import ConversationContext
 from switchboard_conversation.settings import ConversationSettings
 from switchboard_platform.db.engine import create_engine, session_factory
 from switchboard_platform.db.migrations import upgrade
+from switchboard_platform.http.serve import run_as_served
 from switchboard_platform.kafka.broker import EventPublisher, OutgoingRecord, build_broker, encode
 from switchboard_platform.settings import DatabaseSettings, KafkaSettings
 from switchboard_testing import databases
@@ -227,13 +228,13 @@ def main() -> int:
         for url in urls:
             upgrade(cli.MIGRATIONS, url)
         with CpuMeter() as cpu:
-            e2e = asyncio.run(inbound(kafka, urls[0], count))
+            e2e = run_as_served(inbound(kafka, urls[0], count))
         one = raw_inserts(urls[1], count, per_transaction=1)
         bulk = raw_inserts(urls[2], count, per_transaction=BATCH)
         print(f"inbound end to end: {e2e:,.0f} messages/s ({count} messages)")
         print(f"raw psycopg, one transaction per message: {one:,.0f} messages/s")
         print(f"raw psycopg, {BATCH} messages per transaction: {bulk:,.0f} messages/s")
-        took = asyncio.run(sweep_time(urls[3], stale))
+        took = run_as_served(sweep_time(urls[3], stale))
         print(
             f"auto-resolve sweep: {stale:,} stale conversations in {took:.1f} s "
             f"({stale / took:,.0f}/s)"

@@ -8,9 +8,7 @@ served by uvicorn exactly as `switchboard_platform.http.serve` serves every serv
 import sys
 from typing import Any
 
-import uvicorn
-
-from switchboard_platform.http.serve import GRACEFUL_SHUTDOWN_SECONDS
+from switchboard_platform.http.serve import serve_asgi
 
 Scope = dict[str, Any]
 
@@ -32,10 +30,4 @@ async def app(scope: Scope, receive: Any, send: Any) -> None:
 
 
 if __name__ == "__main__":
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=int(sys.argv[1]),
-        log_config=None,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
+    serve_asgi(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=False)

@@ -42,6 +42,7 @@ from aiokafka import AIOKafkaProducer
 from switchboard_contracts.topics import Topic
 from switchboard_ingest.domain.deliveries import decode_body, parse_delivery
 from switchboard_ingest.service_layer.receive_delivery import delivery_records
+from switchboard_platform.http.serve import run_as_served
 from switchboard_platform.kafka.broker import producer_options
 from switchboard_platform.kafka.naming import physical_name
 from switchboard_platform.settings import KafkaSettings
@@ -241,4 +242,4 @@ if __name__ == "__main__":
     parser.add_argument("--warmup", type=int, default=300)
     parser.add_argument("--seconds", type=int, default=10, help="measured time per target")
     parser.add_argument("--generator", choices=("auto", "wrk", "httpx"), default="auto")
-    asyncio.run(main(parser.parse_args()))
+    run_as_served(main(parser.parse_args()))  # the bare producer runs here, as in a service

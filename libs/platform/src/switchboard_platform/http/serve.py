@@ -1,10 +1,15 @@
 """Serving an app the same way in every service: our logging, graceful shutdown."""
 
+import asyncio
 import gc
-from typing import Protocol
+from collections.abc import Coroutine
+from typing import Any, Protocol, TypeVar
 
 import uvicorn
-from fastapi import FastAPI
+from starlette.types import ASGIApp
+from uvicorn.loops.auto import auto_loop_factory
+
+T = TypeVar("T")
 
 GRACEFUL_SHUTDOWN_SECONDS = 20  # Kubernetes' terminationGracePeriodSeconds must exceed it
 # Python's defaults (700, 10, 10) run a young collection every 700 allocations, and now
@@ -28,17 +33,37 @@ class Listening(Protocol):
     http_access_log: bool
 
 
-def serve(app: FastAPI, settings: Listening) -> None:
+def serve(app: ASGIApp, settings: Listening) -> None:
     """`http_access_log`: a log line per request (about 50 us of CPU each); behind an
     ingress that logs requests, `sb_http_requests` and traces, it may be turned off."""
-    gc.freeze()  # what start-up built lives as long as the process: never scanned again
-    gc.set_threshold(*GC_THRESHOLDS)
+    serve_asgi(app, host=settings.host, port=settings.port, access_log=settings.http_access_log)
+
+
+def serve_asgi(app: ASGIApp, *, host: str, port: int, access_log: bool) -> None:
+    """Any ASGI app, served as every service is (the benchmarks' bare ceilings use it)."""
+    tune_collector()
     uvicorn.run(
         app,
-        host=settings.host,
-        port=settings.port,
+        host=host,
+        port=port,
         log_config=None,  # keep the structured logging configured by the app
-        access_log=settings.http_access_log,
+        access_log=access_log,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
+
+
+def tune_collector() -> None:
+    """The collector settings of every process (`GC_THRESHOLDS`), once start-up has built
+    what lives as long as the process."""
+    gc.freeze()  # never scanned again
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def run_as_served(main: Coroutine[Any, Any, T]) -> T:
+    """Run `main` in the runtime of a served process: its collector settings and the event
+    loop uvicorn picks (uvloop where installed). Benchmarks that run a service's code in
+    their own process use it, so that they measure what production runs."""
+    tune_collector()
+    with asyncio.Runner(loop_factory=auto_loop_factory()) as runner:
+        return runner.run(main)

@@ -483,14 +483,17 @@ def _note_values(conversation_id: uuid.UUID, note: Note) -> dict[str, Any]:
     }
 
 
+_SNAPSHOT = {"conversation"}
+
+
 def _history(event: Event[Any]) -> dict[str, Any]:
-    payload = event.payload.model_dump(mode="json")
-    state = payload.pop("conversation")
+    # The snapshot is most of the payload and not kept in history: not dumped at all.
+    payload = event.payload.model_dump(mode="json", exclude=_SNAPSHOT)
     return {
         "conversation_id": event.subject.conversation_id,
         "org_id": event.org_id,
         "channel_id": event.subject.channel_id,
-        "revision": state["revision"],
+        "revision": event.payload.conversation.revision,
         "type": event.type,
         "occurred_at": event.occurred_at,
         "actor_kind": event.actor.kind.value,

@@ -8,6 +8,7 @@ service layer can publish each one as an event carrying that state.
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from switchboard_contracts.enums import MessageDirection, MessageKind, QueueStatus
 from switchboard_conversation.domain import messages
@@ -211,26 +212,24 @@ class Conversation:
     def tag(self, tag: str, *, at: datetime) -> None:
         label = _label(tag)
         if label not in self.state.tags:
-            self.state = replace(self.state, tags=(*self.state.tags, label))
-            self._record(TagsChanged(added=(label,)), at)
+            self._record(TagsChanged(added=(label,)), at, tags=(*self.state.tags, label))
 
     def untag(self, tag: str, *, at: datetime) -> None:
         label = _label(tag)
         if label in self.state.tags:
-            self.state = replace(self.state, tags=tuple(t for t in self.state.tags if t != label))
-            self._record(TagsChanged(removed=(label,)), at)
+            remaining = tuple(t for t in self.state.tags if t != label)
+            self._record(TagsChanged(removed=(label,)), at, tags=remaining)
 
     def add_topic(self, topic_id: uuid.UUID, *, at: datetime) -> None:
         """`topic_id` must be on the organization's list (the service layer checks)."""
         if topic_id not in self.state.topic_ids:
-            self.state = replace(self.state, topic_ids=(*self.state.topic_ids, topic_id))
-            self._record(TopicsChanged(added=(topic_id,)), at)
+            added = (*self.state.topic_ids, topic_id)
+            self._record(TopicsChanged(added=(topic_id,)), at, topic_ids=added)
 
     def remove_topic(self, topic_id: uuid.UUID, *, at: datetime) -> None:
         if topic_id in self.state.topic_ids:
             remaining = tuple(t for t in self.state.topic_ids if t != topic_id)
-            self.state = replace(self.state, topic_ids=remaining)
-            self._record(TopicsChanged(removed=(topic_id,)), at)
+            self._record(TopicsChanged(removed=(topic_id,)), at, topic_ids=remaining)
 
     def add_note(self, note: Note) -> None:
         if not note.text.strip():
@@ -245,20 +244,19 @@ class Conversation:
         before = self.state.status
         if to is QueueStatus.RESOLVED and self.state.owner_id is not None:
             self._set_owner(None, reason="resolved", at=at)  # entering Resolved removes it
-        self.state = replace(self.state, status=to)
-        self._record(StatusChanged(before, to, reason), at)
+        self._record(StatusChanged(before, to, reason), at, status=to)
 
     def _set_owner(self, owner_id: uuid.UUID | None, *, reason: str, at: datetime) -> None:
-        before = self.state.owner_id
-        self.state = replace(self.state, owner_id=owner_id)
-        self._record(OwnerChanged(before, owner_id, reason), at)
+        self._record(OwnerChanged(self.state.owner_id, owner_id, reason), at, owner_id=owner_id)
 
     def _touch(self, at: datetime) -> None:
         if at > self.state.last_activity_at:
             self.state = replace(self.state, last_activity_at=at)
 
-    def _record(self, change: Change, at: datetime) -> None:
-        self.state = replace(self.state, revision=self.state.revision + 1, updated_at=at)
+    def _record(self, change: Change, at: datetime, **fields: Any) -> None:
+        """The change and the state it leaves: `fields` changed, the revision bumped (one
+        copy of the state: the sweep makes hundreds of thousands)."""
+        self.state = replace(self.state, revision=self.state.revision + 1, updated_at=at, **fields)
         self.changes.append((change, self.state))
 
 
