@@ -18,11 +18,12 @@ that consume it (`forget`).
 - otherwise a `Caller` whose `is_admin` comes from the record, not the token.
 """
 
+import asyncio
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Generic, Protocol, TypeVar
+from typing import Annotated, Any, Generic, Protocol, TypeVar
 
 import httpx
 from fastapi import Depends, FastAPI, Request
@@ -81,7 +82,14 @@ class TtlCache(Generic[K, V]):
     """Answers of access-svc kept for `ttl_seconds`, keyed by tuples whose first element is
     the organization, so `forget(org_id)` drops one organization's answers. At most
     `max_entries`: when full, expired answers go first, then all (a process asked about
-    ever more users and channels would otherwise keep every answer it ever had)."""
+    ever more users and channels would otherwise keep every answer it ever had).
+
+    `get_or_load` is how callers use it. An answer is never served past `ttl_seconds`.
+    Past half of it, the answer is still served and one refresh starts in the background,
+    so a caller asking steadily never waits on access-svc (a synchronous miss every
+    `ttl_seconds` was the p99 of every agent read). Callers missing the same key at once
+    share one load. A load that began before a `forget` is returned to its callers but not
+    kept: it may predate the change the event announced."""
 
     def __init__(
         self,
@@ -93,30 +101,70 @@ class TtlCache(Generic[K, V]):
         self._ttl = ttl_seconds
         self._clock = clock
         self._max_entries = max_entries
-        self._entries: dict[K, tuple[V, float]] = {}
+        self._entries: dict[K, tuple[V, float]] = {}  # value, when it was asked for
+        self._loading: dict[K, asyncio.Task[V]] = {}
+        self._forgets = 0  # loads that began before a forget are not kept
 
     def get(self, key: K) -> Hit[V] | None:
         found = self._entries.get(key)
-        if found is None or self._clock() >= found[1]:
+        if found is None or self._clock() >= found[1] + self._ttl:
             return None
         return Hit(found[0])
 
+    async def get_or_load(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
+        """The answer for `key`: cached, or `load()`'s (whose errors reach the caller)."""
+        found = self._entries.get(key)
+        if found is not None:
+            age = self._clock() - found[1]
+            if age < self._ttl:
+                if age >= self._ttl / 2 and key not in self._loading:
+                    self._start(key, load).add_done_callback(_ignore_failure)
+                return found[0]
+        task = self._loading.get(key) or self._start(key, load)
+        return await asyncio.shield(task)  # a caller that gives up leaves it to the others
+
+    def _start(self, key: K, load: Callable[[], Awaitable[V]]) -> "asyncio.Task[V]":
+        async def loading() -> V:
+            forgets, asked_at = self._forgets, self._clock()
+            try:
+                value = await load()
+            finally:
+                self._loading.pop(key, None)
+            if forgets == self._forgets:
+                self._put(key, value, asked_at)
+            return value
+
+        task = asyncio.create_task(loading())
+        self._loading[key] = task
+        return task
+
     def put(self, key: K, value: V) -> None:
+        self._put(key, value, self._clock())
+
+    def _put(self, key: K, value: V, asked_at: float) -> None:
         if self._ttl <= 0:
             return
-        now = self._clock()
         if len(self._entries) >= self._max_entries and key not in self._entries:
-            self._entries = {k: e for k, e in self._entries.items() if e[1] > now}
+            cutoff = self._clock() - self._ttl
+            self._entries = {k: e for k, e in self._entries.items() if e[1] > cutoff}
             if len(self._entries) >= self._max_entries:
                 self._entries.clear()
-        self._entries[key] = (value, now + self._ttl)
+        self._entries[key] = (value, asked_at)
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def forget(self, org_id: uuid.UUID) -> None:
+        self._forgets += 1
         for key in [key for key in self._entries if key[0] == org_id]:
             self._entries.pop(key, None)
+
+
+def _ignore_failure(task: "asyncio.Task[Any]") -> None:
+    """A background refresh that failed: the answer it would have replaced ages out, and
+    the next caller's own load reports the failure."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.debug("background refresh of an access answer failed", error=repr(error))
 
 
 class HttpStanding:
@@ -138,9 +186,9 @@ class HttpStanding:
         )
 
     async def standing(self, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str) -> Standing | None:
-        key = (org_id, user_id)
-        if (hit := self._cache.get(key)) is not None:
-            return hit.value
+        return await self._cache.get_or_load((org_id, user_id), lambda: self._ask(user_id, bearer))
+
+    async def _ask(self, user_id: uuid.UUID, bearer: str) -> Standing | None:
         try:
             response = await self._client.get(
                 STANDING_PATH, headers={"authorization": f"Bearer {bearer}"}
@@ -162,7 +210,6 @@ class HttpStanding:
                 raise StandingUnavailableError("access-svc answered for another user")
         else:
             raise StandingUnavailableError(f"access-svc answered {response.status_code}")
-        self._cache.put(key, found)
         return found
 
     def forget(self, org_id: uuid.UUID) -> None:

@@ -4,9 +4,9 @@
 The caller's own bearer token is forwarded when there is one (the user asks about
 themself); otherwise (assigning another agent, the access.v1 consumer) a service token
 of the organization is used. Answers are cached for `ttl_seconds` (well under a second,
-so a revoked grant, a deactivation or a demotion takes effect within one), and an
-organization's answers, standing included, are dropped as soon as an access.v1 event of
-that organization arrives.
+so a revoked grant, a deactivation or a demotion takes effect within one; refreshed ahead,
+see `TtlCache`), and an organization's answers, standing included, are dropped as soon as
+an access.v1 event of that organization arrives.
 """
 
 import time
@@ -100,9 +100,24 @@ class HttpAccessChecker:
         fresh: bool = False,
     ) -> Decision:
         key = (org_id, user_id, channel_id, action)
-        cached = None if fresh else self._cache.get(key)
-        if cached is not None:
-            return cached.value
+
+        async def ask() -> Decision:
+            return await self._decision(org_id, user_id, channel_id, action, bearer)
+
+        if fresh:
+            decision = await ask()
+            self._cache.put(key, decision)
+            return decision
+        return await self._cache.get_or_load(key, ask)
+
+    async def _decision(
+        self,
+        org_id: uuid.UUID,
+        user_id: uuid.UUID,
+        channel_id: uuid.UUID,
+        action: ChannelAction,
+        bearer: str | None,
+    ) -> Decision:
         token = bearer or await self._tokens.token_for(org_id)
         response = await self._call(
             "POST",
@@ -111,38 +126,34 @@ class HttpAccessChecker:
             json={"user_id": str(user_id), "channel_id": str(channel_id), "action": action},
         )
         if response.status_code == HTTP_NOT_FOUND:
-            decision = UNKNOWN  # channel or user unknown to access-svc
-        elif response.status_code == HTTP_OK:
-            body = response.json()
-            decision = Decision(
-                allowed=bool(body["allowed"]),
-                verdict=str(body["verdict"]),
-                role=ChannelRole(body["role"]) if body.get("role") else None,
-                required_role=ChannelRole(body["required_role"]),
-            )
-        else:
+            return UNKNOWN  # channel or user unknown to access-svc
+        if response.status_code != HTTP_OK:
             raise AccessUnavailableError(f"access-svc answered {response.status_code}")
-        self._cache.put(key, decision)
-        return decision
+        body = response.json()
+        return Decision(
+            allowed=bool(body["allowed"]),
+            verdict=str(body["verdict"]),
+            role=ChannelRole(body["role"]) if body.get("role") else None,
+            required_role=ChannelRole(body["required_role"]),
+        )
 
     async def channels_of(
         self, *, org_id: uuid.UUID, user_id: uuid.UUID, bearer: str
     ) -> Accessible:
-        key = (org_id, user_id)
-        if (hit := self._channels.get(key)) is not None:
-            return hit.value
+        return await self._channels.get_or_load(
+            (org_id, user_id), lambda: self._accessible(user_id, bearer)
+        )
+
+    async def _accessible(self, user_id: uuid.UUID, bearer: str) -> Accessible:
         response = await self._call("GET", f"/v1/users/{user_id}/channels", bearer)
         if response.status_code == HTTP_NOT_FOUND:
-            accessible: Accessible = []
-        elif response.status_code == HTTP_OK:
-            accessible = [
-                (uuid.UUID(item["channel_id"]), ChannelRole(item["role"]))
-                for item in response.json()["channels"]
-            ]
-        else:
+            return []
+        if response.status_code != HTTP_OK:
             raise AccessUnavailableError(f"access-svc answered {response.status_code}")
-        self._channels.put(key, accessible)
-        return accessible
+        return [
+            (uuid.UUID(item["channel_id"]), ChannelRole(item["role"]))
+            for item in response.json()["channels"]
+        ]
 
     def forget(self, org_id: uuid.UUID) -> None:
         self._cache.forget(org_id)
