@@ -42,6 +42,12 @@ def configure_tracing(*, service: str, settings: TracingSettings) -> None:
     trace.set_tracer_provider(provider)
 
 
+def tracing_on() -> bool:
+    """Whether this process records spans (an SDK provider is installed): hot paths skip
+    building the spans and contexts that would be dropped (a consumer's 24 us a message)."""
+    return isinstance(trace.get_tracer_provider(), TracerProvider)
+
+
 def current_trace_context() -> dict[str, str] | None:
     """The current span's context as W3C headers, to store with work done later; None
     when there is no span (tracing off, or nothing traced)."""

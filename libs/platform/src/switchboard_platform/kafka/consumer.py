@@ -27,7 +27,7 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import AbstractAsyncContextManager, contextmanager
+from contextlib import AbstractAsyncContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +49,7 @@ from switchboard_contracts.topics import Topic, topic_named
 from switchboard_platform import metrics
 from switchboard_platform.kafka.broker import Publisher
 from switchboard_platform.logs import get_logger
-from switchboard_platform.tracing import continued
+from switchboard_platform.tracing import continued, tracing_on
 
 log = get_logger(__name__)
 _tracer = trace.get_tracer(__name__)
@@ -279,6 +279,18 @@ class Subscription:
     def _handling(self, record: ConsumerRecord[Any, Any], event: Event[Any]) -> Iterator[None]:
         """One event's handling: in the trace its record's headers name (a batch mixes
         traces), and every log line naming the event and the flow it belongs to."""
+        with (
+            structlog.contextvars.bound_contextvars(
+                correlation_id=str(event.correlation_id),
+                event_id=str(event.event_id),
+                event_type=event.type,
+            ),
+            self._span(record, event) if tracing_on() else nullcontext(),
+        ):
+            yield
+
+    @contextmanager
+    def _span(self, record: ConsumerRecord[Any, Any], event: Event[Any]) -> Iterator[None]:
         headers = {key: value.decode(errors="replace") for key, value in record.headers or ()}
         with (
             continued(headers),
@@ -294,11 +306,6 @@ class Subscription:
                     "messaging.message.id": str(event.event_id),
                     "messaging.consumer.group.name": self.group_id,
                 },
-            ),
-            structlog.contextvars.bound_contextvars(
-                correlation_id=str(event.correlation_id),
-                event_id=str(event.event_id),
-                event_type=event.type,
             ),
         ):
             yield
