@@ -2,10 +2,13 @@
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 import sqlalchemy
 from sqlalchemy import func, select
@@ -279,48 +282,62 @@ async def test_a_failing_batch_writes_nothing(engine: AsyncEngine) -> None:
 
 
 async def test_a_prepared_batch_costs_the_same_few_statements_whatever_its_size(
-    engine: AsyncEngine,
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The batch's reads up front (processed-event records, the accounts' channels, the
     conversations locked with what they hold) and its deferred writes (conversations,
-    messages, history, outbox): seven statements for twenty tweets, as for two."""
+    messages, history and outbox COPYs, the NOTIFY): eight statements for twenty tweets,
+    as for two."""
     await handle_channel_snapshot(UnitOfWork(session_factory(engine)), channel())
     counted = []
     for size, first in ((2, 500), (20, 600)):
-        statements: list[str] = []
-
-        def executed(*args: object, into: list[str] = statements) -> None:
-            into.append(str(args[2]))
-
         events = [tweet(str(first + n), str(first + n)) for n in range(size)]
-        sqlalchemy.event.listen(engine.sync_engine, "before_cursor_execute", executed)
-        try:
+        with statements_of(engine, monkeypatch) as statements:
             async with UnitOfWork(session_factory(engine)) as batch:
                 batch.defer_writes()
                 await prepare_batch(batch, events)
                 for event in events:
                     await apply_activity(batch, event)
-        finally:
-            sqlalchemy.event.remove(engine.sync_engine, "before_cursor_execute", executed)
         counted.append(len(statements))
     assert await count(engine, tables.messages) == 22
-    assert counted == [7, 7], counted
+    assert counted == [8, 8], counted
 
 
-async def test_an_inbound_tweet_costs_six_statements(engine: AsyncEngine) -> None:
+async def test_an_inbound_tweet_costs_seven_statements(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The figure the README gives: the processed-event record with the account's channels,
     the locked conversation with "is this Twitter id stored", the conversation, its
-    message, its history rows, and its outbox rows with the outbox NOTIFY."""
+    message, its history rows and its outbox rows (a COPY each), the outbox NOTIFY."""
     await handle_channel_snapshot(UnitOfWork(session_factory(engine)), channel())
+    with statements_of(engine, monkeypatch) as statements:
+        await handle_activity(UnitOfWork(session_factory(engine)), tweet())
+    assert await count(engine, tables.messages) == 1
+    assert len(statements) == 7, "\n\n".join(statements)
+    assert sum(s.startswith("COPY") for s in statements) == 2, statements
+
+
+@contextmanager
+def statements_of(engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every statement sent while the block runs: SQLAlchemy's, and the COPYs that go to
+    the driver directly (`switchboard_platform.db.copy`)."""
     statements: list[str] = []
 
     def executed(*args: object) -> None:
         statements.append(str(args[2]))
 
+    copy = psycopg.AsyncCursor.copy
+
+    def copying(self: psycopg.AsyncCursor[Any], statement: Any, *args: Any, **kwargs: Any) -> Any:
+        statements.append(
+            statement.as_string(self) if hasattr(statement, "as_string") else statement
+        )
+        return copy(self, statement, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.AsyncCursor, "copy", copying)
     sqlalchemy.event.listen(engine.sync_engine, "before_cursor_execute", executed)
     try:
-        await handle_activity(UnitOfWork(session_factory(engine)), tweet())
+        yield statements
     finally:
         sqlalchemy.event.remove(engine.sync_engine, "before_cursor_execute", executed)
-    assert await count(engine, tables.messages) == 1
-    assert len(statements) == 6, "\n\n".join(statements)
+        monkeypatch.setattr(psycopg.AsyncCursor, "copy", copy)

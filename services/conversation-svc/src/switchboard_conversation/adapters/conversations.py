@@ -38,6 +38,7 @@ from switchboard_conversation.domain.changes import (
 )
 from switchboard_conversation.domain.conversation import Conversation, State
 from switchboard_conversation.domain.messages import HeldEcho, Message
+from switchboard_platform.db.copy import copy_rows
 
 _c = tables.conversations.c
 _m = tables.messages.c
@@ -237,7 +238,9 @@ class ConversationRepository:
 
     async def record_history(self, events: Sequence[Event[Any]]) -> None:
         if events:
-            await self._session.execute(_HISTORY, _rows([_history(e) for e in events]))
+            await copy_rows(
+                self._session, tables.history.name, _HISTORY_COLUMNS, map(_history, events)
+            )
 
 
 @dataclass
@@ -400,20 +403,20 @@ _STATE_COLUMNS = {
     "last_customer_kind": "text",
     "last_customer_tweet_id": "text",
 }
-_HISTORY_COLUMNS = {
-    "conversation_id": "uuid",
-    "org_id": "uuid",
-    "channel_id": "uuid",
-    "revision": "int",
-    "type": "text",
-    "occurred_at": "timestamptz",
-    "actor_kind": "text",
-    "actor_id": "text",
-    "reason": "text",
-    "from_status": "text",
-    "to_status": "text",
-    "detail": "jsonb",
-}
+_HISTORY_COLUMNS = (
+    "conversation_id",
+    "org_id",
+    "channel_id",
+    "revision",
+    "type",
+    "occurred_at",
+    "actor_kind",
+    "actor_id",
+    "reason",
+    "from_status",
+    "to_status",
+    "detail",
+)
 
 
 def _recordset(columns: dict[str, str]) -> str:
@@ -434,13 +437,6 @@ _UPSERT = text(
     + ", ".join(
         f"{name} = EXCLUDED.{name}" for name in _STATE_COLUMNS if name not in ("id", "created_at")
     )
-)
-_HISTORY = text(
-    "INSERT INTO conversation_history ("  # noqa: S608 - constant SQL
-    + ", ".join(_HISTORY_COLUMNS)
-    + ") SELECT "
-    + ", ".join(f"v.{name}" for name in _HISTORY_COLUMNS)
-    + f" FROM {_recordset(_HISTORY_COLUMNS)} ORDER BY n"
 )
 
 
@@ -486,20 +482,21 @@ def _note_values(conversation_id: uuid.UUID, note: Note) -> dict[str, Any]:
 _SNAPSHOT = {"conversation"}
 
 
-def _history(event: Event[Any]) -> dict[str, Any]:
+def _history(event: Event[Any]) -> tuple[Any, ...]:
+    """A history row, in `_HISTORY_COLUMNS`' order (COPY, as the outbox's events)."""
     # The snapshot is most of the payload and not kept in history: not dumped at all.
     payload = event.payload.model_dump(mode="json", exclude=_SNAPSHOT)
-    return {
-        "conversation_id": event.subject.conversation_id,
-        "org_id": event.org_id,
-        "channel_id": event.subject.channel_id,
-        "revision": event.payload.conversation.revision,
-        "type": event.type,
-        "occurred_at": event.occurred_at,
-        "actor_kind": event.actor.kind.value,
-        "actor_id": event.actor.id,
-        "reason": payload.get("reason"),
-        "from_status": payload.get("from_status"),
-        "to_status": payload.get("to_status"),
-        "detail": payload,
-    }
+    return (
+        event.subject.conversation_id,
+        event.org_id,
+        event.subject.channel_id,
+        event.payload.conversation.revision,
+        event.type,
+        event.occurred_at,
+        event.actor.kind.value,
+        event.actor.id,
+        payload.get("reason"),
+        payload.get("from_status"),
+        payload.get("to_status"),
+        orjson.dumps(payload).decode(),
+    )
