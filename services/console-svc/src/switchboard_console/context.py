@@ -21,7 +21,7 @@ class ConsoleContext:
     templates: Jinja2Templates
 
 
-def _context(request: Request) -> ConsoleContext:
+async def _context(request: Request) -> ConsoleContext:
     context: ConsoleContext = request.app.state.context
     return context
 

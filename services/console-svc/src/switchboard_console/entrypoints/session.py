@@ -88,14 +88,14 @@ async def form(request: Request) -> FormData:
     return data
 
 
-def _signed_in(request: Request) -> Person:
+async def _signed_in(request: Request) -> Person:
     person = person_of(request)
     if person is None or person.founder:
         raise SignInRequired
     return person
 
 
-def _api(person: Annotated[Person, Depends(_signed_in)], ctx: Ctx) -> Api:
+async def _api(person: Annotated[Person, Depends(_signed_in)], ctx: Ctx) -> Api:
     return Api(ctx.services, person.token)
 
 

@@ -49,7 +49,7 @@ def install(app: FastAPI) -> None:
         return answer(503, "unavailable", "Access cannot be checked right now; try again.")
 
 
-def _caller(caller: StandingCaller) -> Caller:
+async def _caller(caller: StandingCaller) -> Caller:
     # The shared rule has verified the token and asked access-svc for the standing.
     return Caller.of(caller)
 

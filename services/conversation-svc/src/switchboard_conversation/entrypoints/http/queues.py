@@ -21,7 +21,7 @@ from switchboard_conversation.service_layer.views import Page
 router = APIRouter(tags=["queues"])
 
 
-def _filter(
+async def _filter(
     *,
     queue: Annotated[QueueStatus | None, Query(description="new, pending or resolved")] = None,
     owner: Annotated[Owner | None, Query(description="me, nobody or someone")] = None,
