@@ -7,7 +7,7 @@ from collections.abc import Awaitable
 
 import pytest
 
-from switchboard_platform.auth.standing import TtlCache
+from switchboard_platform.auth.standing import Hit, TtlCache
 
 pytestmark = pytest.mark.unit
 
@@ -138,3 +138,20 @@ async def test_a_failed_refresh_keeps_the_answer_until_it_ages_out_then_the_call
     now[0] = 0.5
     with pytest.raises(ConnectionError):
         await cache.get_or_load(key, failing)
+
+
+async def test_a_fresh_load_asks_again_whatever_is_cached_or_being_asked_and_is_kept() -> None:
+    cache: TtlCache[tuple[uuid.UUID, str], int] = TtlCache(0.5)
+    key = (uuid.uuid4(), "a")
+    cache.put(key, 1)
+    loads = Loads()
+    fresh = asyncio.create_task(cache.get_or_load(key, loads, fresh=True))
+    again = asyncio.create_task(cache.get_or_load(key, loads, fresh=True))
+    await settle()
+    assert loads.started == 2  # neither the cached answer nor the other load served
+    loads.answer(2)
+    await settle()
+    assert await fresh == 2
+    loads.answer(3)
+    assert await again == 3
+    assert cache.get(key) == Hit(3)

@@ -111,16 +111,19 @@ class TtlCache(Generic[K, V]):
             return None
         return Hit(found[0])
 
-    async def get_or_load(self, key: K, load: Callable[[], Awaitable[V]]) -> V:
-        """The answer for `key`: cached, or `load()`'s (whose errors reach the caller)."""
-        found = self._entries.get(key)
+    async def get_or_load(
+        self, key: K, load: Callable[[], Awaitable[V]], *, fresh: bool = False
+    ) -> V:
+        """The answer for `key`: cached, or `load()`'s (whose errors reach the caller).
+        `fresh`: asked now whatever is cached or already being asked, then kept."""
+        found = None if fresh else self._entries.get(key)
         if found is not None:
             age = self._clock() - found[1]
             if age < self._ttl:
                 if age >= self._ttl / 2 and key not in self._loading:
                     self._start(key, load).add_done_callback(_ignore_failure)
                 return found[0]
-        task = self._loading.get(key) or self._start(key, load)
+        task = (None if fresh else self._loading.get(key)) or self._start(key, load)
         return await asyncio.shield(task)  # a caller that gives up leaves it to the others
 
     def _start(self, key: K, load: Callable[[], Awaitable[V]]) -> "asyncio.Task[V]":
@@ -129,7 +132,8 @@ class TtlCache(Generic[K, V]):
             try:
                 value = await load()
             finally:
-                self._loading.pop(key, None)
+                if self._loading.get(key) is task:  # a fresh load may have come after it
+                    del self._loading[key]
             if forgets == self._forgets:
                 self._put(key, value, asked_at)
             return value

@@ -99,16 +99,11 @@ class HttpAccessChecker:
         bearer: str | None = None,
         fresh: bool = False,
     ) -> Decision:
-        key = (org_id, user_id, channel_id, action)
-
-        async def ask() -> Decision:
-            return await self._decision(org_id, user_id, channel_id, action, bearer)
-
-        if fresh:
-            decision = await ask()
-            self._cache.put(key, decision)
-            return decision
-        return await self._cache.get_or_load(key, ask)
+        return await self._cache.get_or_load(
+            (org_id, user_id, channel_id, action),
+            lambda: self._decision(org_id, user_id, channel_id, action, bearer),
+            fresh=fresh,
+        )
 
     async def _decision(
         self,
