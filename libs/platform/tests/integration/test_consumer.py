@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.consumer.fetcher import Fetcher
 from prometheus_client import REGISTRY
 
 from switchboard_contracts.envelope import Event
@@ -129,6 +130,42 @@ async def test_poison_messages_are_dead_lettered_and_the_partition_moves_on(
         for p in range(CHANNELS.partitions)
     ]
     assert [lag for lag in lags if lag is not None] != []  # lag seen where it handled
+
+
+async def test_the_fetcher_fetches_ahead_while_a_batch_is_handled(
+    kafka_bootstrap_servers: str, topic_prefix: str
+) -> None:
+    """`_keep_fetching` reaches into aiokafka's fetcher: this fails if aiokafka renames what
+    it sets (the consumer would go back to fetching only between batches)."""
+    settings = KafkaSettings(bootstrap_servers=kafka_bootstrap_servers, topic_prefix=topic_prefix)
+    event = channel_snapshot()
+    handled = asyncio.Event()
+
+    async def handler(seen: Event[Any]) -> None:
+        if seen.event_id == event.event_id:
+            handled.set()
+
+    broker = build_broker(settings, client_id="consumer-test")
+    publisher = EventPublisher(broker, settings)
+    Subscription(
+        topic=CHANNELS,
+        group_id=f"consumer-test-{uuid.uuid4().hex[:8]}",
+        handler=handler,
+        publisher=publisher,
+        service="consumer-test",
+    ).register(broker)
+    await broker.start()
+    try:
+        [subscriber] = broker.subscribers
+        fetcher = subscriber.consumer._fetcher  # type: ignore[attr-defined]
+        assert isinstance(fetcher, Fetcher)
+        assert fetcher._prefetch_backoff > 0  # aiokafka's own, until the first batch
+        await publisher.publish(CHANNELS, event, key=str(event.payload.channel_id))
+        async with asyncio.timeout(30):
+            await handled.wait()
+        assert fetcher._prefetch_backoff == 0
+    finally:
+        await broker.stop()
 
 
 async def test_a_batch_is_handled_in_one_transaction_and_a_poisoned_one_one_at_a_time(  # noqa: PLR0915 - one story, told in order

@@ -95,7 +95,16 @@ handling needs) and gives the handler to run in it for each, in order; the trans
 commits when the context exits without an error."""
 
 MAX_BATCH = 100  # the most records handled (and committed) together, with a `batch`
-FETCH_WAIT_MS = 50  # how long a fetch waits for records when none are waiting
+# How long `getmany` waits when nothing is buffered. FastStream then sleeps as long again
+# before the next `getmany`, blind to what arrives meanwhile: short, so a record that comes
+# to an idle consumer waits at most this much more (an idle subscriber wakes 50 times a
+# second, at a few microseconds each).
+FETCH_WAIT_MS = 10
+# How long the broker holds a fetch that has nothing new (Kafka's default: 500 ms). With the
+# fetcher fetching ahead (`_keep_fetching`), a partition whose records were just taken is
+# not in the fetch already waiting on the broker, so its next record waits for that fetch
+# to come back: at most this long, at the cost of that many empty fetches a second idle.
+BROKER_WAIT_MS = 25
 
 
 @dataclass(frozen=True)
@@ -146,11 +155,13 @@ class Subscription:
             batch=True,
             max_records=self._max_batch,
             batch_timeout_ms=FETCH_WAIT_MS,
+            fetch_max_wait_ms=BROKER_WAIT_MS,
         )(self.on_message)
 
     async def on_message(self, message: KafkaMessage) -> None:
         """One fetched batch (of one or more records): FastStream commits the offsets when
         this returns, and rewinds to the batch's first record when it raises."""
+        _keep_fetching(message.consumer)
         records = _records(message)
         labels = {"topic": self.topic.name, "group": self.group_id}
         outcomes: Counter[str] = Counter()
@@ -368,6 +379,23 @@ def _observe_lag(
             metrics.CONSUMER_LAG.labels(topic, str(partition), group).set(
                 max(0, highwater - record.offset - 1)
             )
+
+
+def _keep_fetching(consumer: object) -> None:
+    """Let aiokafka fetch while a batch is handled.
+
+    aiokafka (0.14) sends a broker no fetch at all while any partition it leads has records
+    not yet taken by `getmany`, for up to its `prefetch_backoff` (100 ms; not a consumer
+    option). So what arrived while a batch was handled was fetched only after the next
+    `getmany`, and every record waited for a batch and a fetch more than it had to: at 200
+    deliveries/s that was ~25 of the ~40 ms from webhook to conversations.v1. With no
+    backoff the other partitions are fetched meanwhile; a partition with records waiting
+    is still not fetched again, so what is buffered stays one fetch per partition. Set on
+    the first batch of each consumer (FastStream builds it; the fetcher exists once it
+    started). tests/integration/test_consumer.py fails if aiokafka renames these."""
+    fetcher = getattr(consumer, "_fetcher", None)
+    if getattr(fetcher, "_prefetch_backoff", 0):
+        fetcher._prefetch_backoff = 0  # type: ignore[union-attr]  # noqa: SLF001
 
 
 def _records(message: KafkaMessage) -> Sequence[ConsumerRecord[Any, Any]]:
