@@ -196,7 +196,7 @@ async def measure(kafka: KafkaSettings, ingest: str, args: argparse.Namespace) -
                         await r.read()
                         status = r.status
                     break
-                except aiohttp.ClientConnectionError:
+                except (aiohttp.ClientError, TimeoutError):  # no answer, as httpx's TransportError
                     retried += 1
             else:
                 failed += 1
@@ -208,7 +208,7 @@ async def measure(kafka: KafkaSettings, ingest: str, args: argparse.Namespace) -
             # Until the channel is known and both services are warm: the first conversations.
             for body in work[:WARMUP]:
                 await post(body)
-            await arrivals.wait_for([customer_of(b) for b in work[:WARMUP]], within=60)
+            await arrivals.wait_for([prepared[b][0] for b in work[:WARMUP]], within=60)
             measured = work[WARMUP:]
             started = time.perf_counter()
             with CpuMeter() as cpu:
@@ -218,7 +218,7 @@ async def measure(kafka: KafkaSettings, ingest: str, args: argparse.Namespace) -
                     posts.append(asyncio.create_task(post(body)))
                 await asyncio.gather(*posts)
                 offered = len(measured) / (time.perf_counter() - started)
-                customers = [customer_of(b) for b in measured]
+                customers = [prepared[b][0] for b in measured]
                 await arrivals.wait_for(customers, within=120)
         finally:
             reading.cancel()
