@@ -77,6 +77,13 @@ BENCHES = (
         ("--rate", "20", "--seconds", "2"),
         4,
     ),
+    Bench(
+        "reply",
+        "bench/reply.py",
+        (),
+        ("--rate", "10", "--seconds", "2", "--conversations", "10"),
+        4,
+    ),
 )
 
 

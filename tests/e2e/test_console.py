@@ -18,11 +18,10 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
+from switchboard_testing.organization import Org, unique
 from switchboard_testing.system import System
 from switchboard_twitter_sim.client import SimulatorClient
 from switchboard_twitter_sim.control_models import SimUser
-
-from .support import Org, unique
 
 pytestmark = pytest.mark.e2e
 

@@ -13,11 +13,10 @@ from switchboard_contracts.topics import CHANNELS, CONVERSATIONS
 from switchboard_platform.kafka.naming import physical_name
 from switchboard_testing.folding import COMPARED, fold
 from switchboard_testing.kafka import consume_until, read_all
+from switchboard_testing.organization import Org, unique
 from switchboard_testing.system import System
 from switchboard_testing.waiting import eventually
 from switchboard_twitter_sim.client import SimulatorClient
-
-from .support import Org, unique
 
 pytestmark = pytest.mark.e2e
 

@@ -16,10 +16,9 @@ from typing import Any, NamedTuple
 import httpx
 import pytest
 
+from switchboard_testing.organization import Org, unique
 from switchboard_testing.system import System
 from switchboard_twitter_sim.client import SimulatorClient
-
-from .support import Org, unique
 
 pytestmark = pytest.mark.e2e
 

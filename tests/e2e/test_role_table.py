@@ -19,13 +19,13 @@ import httpx
 import pytest
 
 from switchboard_contracts.enums import ChannelAction, ChannelRole
+from switchboard_testing.organization import Headers, Org, unique
 from switchboard_testing.system import System
 from switchboard_testing.waiting import eventually
 from switchboard_twitter_sim.client import SimulatorClient
 from switchboard_twitter_sim.control_models import SimUser
 
 from .operations import Operation, operations
-from .support import Headers, Org, unique
 
 pytestmark = pytest.mark.e2e
 

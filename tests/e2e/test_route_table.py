@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from switchboard_testing.organization import Headers, Org, unique
 from switchboard_testing.system import System
 from switchboard_twitter_sim.client import SimulatorClient
 
 from .operations import Operation, operations
-from .support import Headers, Org, unique
 
 pytestmark = pytest.mark.e2e
 

@@ -16,12 +16,11 @@ from switchboard_contracts.topics import (
 )
 from switchboard_platform.kafka.naming import physical_name
 from switchboard_testing.kafka import consume_until
+from switchboard_testing.organization import Org, unique
 from switchboard_testing.system import System
 from switchboard_testing.traces import Span, SpanCollector, tree_problems
 from switchboard_testing.waiting import eventually
 from switchboard_twitter_sim.client import SimulatorClient
-
-from .support import Org, unique
 
 pytestmark = pytest.mark.e2e
 

@@ -11,10 +11,9 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from switchboard_testing.organization import Headers, Org, unique
 from switchboard_testing.system import System
 from switchboard_twitter_sim.client import SimulatorClient
-
-from .support import Headers, Org, unique
 
 pytestmark = pytest.mark.e2e
 
