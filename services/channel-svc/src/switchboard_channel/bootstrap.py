@@ -76,7 +76,7 @@ def create_app(
             context=context,
             routers=[channels.router],
             periodic=[unsubscriber, echo_pruner],
-            closing=[context.access.aclose],
+            closing=[context.access.aclose, context.twitter.aclose],
             install=[deps.install],
         ),
         title="Switchboard channel-svc",
@@ -130,6 +130,7 @@ def build_context(
             max_attempts=settings.send_max_attempts,
             backoff_seconds=settings.send_backoff_seconds,
             rate_limit_inline_wait_seconds=settings.rate_limit_inline_wait_seconds,
+            concurrency=settings.send_concurrency,
         ),
     )
 

@@ -72,6 +72,14 @@ class ChannelSettings(ServiceSettings):
         default=5, ge=1, description="Sends tried on 5xx before giving up"
     )
     send_backoff_seconds: float = Field(default=0.5, ge=0)
+    send_concurrency: int = Field(
+        default=16,
+        ge=1,
+        le=100,
+        description="Replies sent at the same time by one process, each to a different "
+        "conversation (one conversation's replies go in order); a batch of this many is "
+        "committed when its slowest send is done",
+    )
     rate_limit_inline_wait_seconds: float = Field(
         default=60.0,
         ge=0,

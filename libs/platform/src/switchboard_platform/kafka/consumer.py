@@ -132,8 +132,9 @@ class Subscription:
     ) -> None:
         """`handler` handles one event in its own transaction; `batch`, when given, many
         in one. Without `batch` records are still fetched and committed together, up to
-        `max_batch` (default 1: a slow handler, e.g. one calling Twitter, is not made to
-        wait for the records fetched with it)."""
+        `max_batch` (default 1), and the records of different keys are handled at the same
+        time: a slow handler (one calling Twitter) given `max_batch` > 1 handles that many
+        keys at once. The batch is committed when its slowest key is done."""
         self.topic = topic
         self.group_id = group_id
         self._handler = handler
@@ -240,9 +241,34 @@ class Subscription:
                 outcomes["handled"] += len(events)
                 self._transient_failures = 0
                 return
+        # One transaction each. Kafka orders records only per key, so each key's records are
+        # handled in order and different keys' at the same time (a reply to one conversation
+        # does not wait for Twitter to answer another's). Every lane runs to its end before
+        # the batch is committed or fetched again: none is cut off mid-call.
+        lanes: dict[bytes | None, list[tuple[ConsumerRecord[Any, Any], Event[Any]]]] = {}
         for record, event in events:
-            outcomes[await self._handle_alone(record, event, letters)] += 1
+            lanes.setdefault(record.key, []).append((record, event))
+        ended = await asyncio.gather(
+            *(self._handle_lane(lane, letters) for lane in lanes.values()),
+            return_exceptions=True,
+        )
+        for result in ended:
+            if isinstance(result, BaseException):
+                raise result
+            outcomes.update(result)
         self._transient_failures = 0
+
+    async def _handle_lane(
+        self,
+        lane: list[tuple[ConsumerRecord[Any, Any], Event[Any]]],
+        letters: list[_Letter],
+    ) -> Counter[str]:
+        """One key's records, in order; a retried failure stops the lane (its later records
+        wait for it, as the batch is fetched again)."""
+        outcomes: Counter[str] = Counter()
+        for record, event in lane:
+            outcomes[await self._handle_alone(record, event, letters)] += 1
+        return outcomes
 
     async def _handle_alone(
         self, record: ConsumerRecord[Any, Any], event: Event[Any], letters: list[_Letter]

@@ -27,6 +27,7 @@ _tracer = trace.get_tracer(__name__)
 HTTP_CREATED, HTTP_UNAUTHORIZED, HTTP_FORBIDDEN, HTTP_TOO_MANY = 201, 401, 403, 429
 _NOTHING_TO_REMOVE = frozenset({400, 404})  # no such subscription, or no such webhook
 HTTP_SERVER_ERROR = 500
+KEEPALIVE_SECONDS = 2.0  # idle connections to Twitter closed after this
 
 
 class TwitterError(Exception):
@@ -117,6 +118,20 @@ class TwitterApi:
         self._transport = transport
         self._webhook_ids: dict[str, str] = {}
         self._webhook_lock = asyncio.Lock()
+        # One client and its connection pool for every call but the connect flow's (authlib's
+        # own client): building an httpx client costs ~30 ms of CPU (its SSL context), which
+        # was most of a reply's cost when each send built one. Idle connections are closed
+        # before a server's usual keep-alive (uvicorn's is 5 s) could close them under a
+        # request, whose answer would then be unknown.
+        self._client = httpx2.AsyncClient(
+            base_url=self._api,
+            transport=transport,
+            timeout=timeout,
+            limits=httpx2.Limits(keepalive_expiry=KEEPALIVE_SECONDS),
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
 
     def __repr__(self) -> str:
         return f"TwitterApi({self._api!r})"
@@ -130,16 +145,14 @@ class TwitterApi:
             **kwargs,
         )
 
-    def _signed(self, credentials: AccountCredentials) -> httpx2.AsyncClient:
-        auth = OAuth1Auth(
+    def _signed(self, credentials: AccountCredentials) -> OAuth1Auth:
+        """The request's OAuth 1.0a signature as the account."""
+        return OAuth1Auth(
             self._key,
             self._secret.get_secret_value(),
             token=credentials.token.get_secret_value(),
             token_secret=credentials.token_secret.get_secret_value(),
             force_include_body=True,
-        )
-        return httpx2.AsyncClient(
-            base_url=self._api, auth=auth, transport=self._transport, timeout=self._timeout
         )
 
     # --- connect ---------------------------------------------------------------------
@@ -178,8 +191,7 @@ class TwitterApi:
     async def me(self, credentials: AccountCredentials) -> TwitterUser:
         """`GET /2/users/me` as the account: its id, handle and display name."""
         try:
-            async with self._signed(credentials) as client:
-                response = await client.get("/2/users/me")
+            response = await self._client.get("/2/users/me", auth=self._signed(credentials))
             response.raise_for_status()
             data = response.json()["data"]
             return TwitterUser(str(data["id"]), str(data["username"]), str(data["name"]))
@@ -187,9 +199,9 @@ class TwitterApi:
             raise TwitterError(f"users/me failed: {type(exc).__name__}") from exc
 
     # --- webhooks --------------------------------------------------------------------
-    async def _bearer(self, client: httpx2.AsyncClient) -> str:
-        response = await client.post(
-            f"{self._api}/oauth2/token",
+    async def _bearer(self) -> str:
+        response = await self._client.post(
+            "/oauth2/token",
             auth=(self._key, self._secret.get_secret_value()),
             data={"grant_type": "client_credentials"},
         )
@@ -208,31 +220,26 @@ class TwitterApi:
         async with self._webhook_lock:
             if url in self._webhook_ids:
                 return self._webhook_ids[url]
-            async with httpx2.AsyncClient(
-                transport=self._transport, timeout=self._timeout
-            ) as client:
-                headers = bearer_header(await self._bearer(client))
-                listed = await client.get(f"{self._api}/2/webhooks", headers=headers)
-                listed.raise_for_status()
-                found = [hook for hook in listed.json().get("data", []) if hook["url"] == url]
-                if found:
-                    webhook_id = str(found[0]["id"])
-                elif create:
-                    created = await client.post(
-                        f"{self._api}/2/webhooks", json={"url": url}, headers=headers
-                    )
-                    created.raise_for_status()
-                    webhook_id = str(created.json()["id"])
-                else:
-                    return None
+            headers = bearer_header(await self._bearer())
+            listed = await self._client.get("/2/webhooks", headers=headers)
+            listed.raise_for_status()
+            found = [hook for hook in listed.json().get("data", []) if hook["url"] == url]
+            if found:
+                webhook_id = str(found[0]["id"])
+            elif create:
+                created = await self._client.post("/2/webhooks", json={"url": url}, headers=headers)
+                created.raise_for_status()
+                webhook_id = str(created.json()["id"])
+            else:
+                return None
             self._webhook_ids[url] = webhook_id
             return webhook_id
 
     async def subscribe(self, webhook_id: str, credentials: AccountCredentials) -> bool:
-        async with self._signed(credentials) as client:
-            response = await client.post(
-                f"/2/account_activity/webhooks/{webhook_id}/subscriptions/all"
-            )
+        response = await self._client.post(
+            f"/2/account_activity/webhooks/{webhook_id}/subscriptions/all",
+            auth=self._signed(credentials),
+        )
         response.raise_for_status()
         return bool(response.json()["data"]["subscribed"])
 
@@ -259,14 +266,11 @@ class TwitterApi:
             webhook_id = await self._webhook_id(webhook_url, create=False)
             if webhook_id is None:
                 return None
-            async with httpx2.AsyncClient(
-                base_url=self._api, transport=self._transport, timeout=self._timeout
-            ) as client:
-                headers = bearer_header(await self._bearer(client))
-                return await client.delete(
-                    f"/2/account_activity/webhooks/{webhook_id}/subscriptions/{user_id}/all",
-                    headers=headers,
-                )
+            headers = bearer_header(await self._bearer())
+            return await self._client.delete(
+                f"/2/account_activity/webhooks/{webhook_id}/subscriptions/{user_id}/all",
+                headers=headers,
+            )
         except (httpx2.HTTPError, ValueError, KeyError) as exc:
             raise TwitterError(f"unsubscribe failed: {type(exc).__name__}") from exc
 
@@ -300,8 +304,7 @@ class TwitterApi:
         self, path: str, body: dict[str, Any], kind: MessageKind, credentials: AccountCredentials
     ) -> SendOutcome:
         try:
-            async with self._signed(credentials) as client:
-                response = await client.post(path, json=body)
+            response = await self._client.post(path, json=body, auth=self._signed(credentials))
         except (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout) as exc:
             return Retryable(f"could not reach Twitter: {type(exc).__name__}")
         except httpx2.TransportError as exc:

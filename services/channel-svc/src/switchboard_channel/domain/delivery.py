@@ -47,6 +47,7 @@ class DeliveryPolicy:
     max_attempts: int = 5
     backoff_seconds: float = 0.5
     rate_limit_inline_wait_seconds: float = 60.0
+    concurrency: int = 16  # sends at once, to as many conversations
 
     def gives_up(self, attempts: int) -> bool:
         """After `attempts` failed sends (5xx, no connection, an answer that never came)."""

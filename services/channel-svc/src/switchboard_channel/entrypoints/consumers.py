@@ -27,6 +27,7 @@ def subscriptions(
             handler=on_reply_requested,
             publisher=publisher,
             service=service,
+            max_batch=context.delivery.concurrency,
         ),
         Subscription(
             topic=TWITTER_ACTIVITY,
