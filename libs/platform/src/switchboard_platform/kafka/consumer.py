@@ -248,6 +248,10 @@ class Subscription:
         lanes: dict[bytes | None, list[tuple[ConsumerRecord[Any, Any], Event[Any]]]] = {}
         for record, event in events:
             lanes.setdefault(record.key, []).append((record, event))
+        if len(lanes) == 1:  # the usual case (max_batch 1): no task around it
+            outcomes.update(await self._handle_lane(events, letters))
+            self._transient_failures = 0
+            return
         ended = await asyncio.gather(
             *(self._handle_lane(lane, letters) for lane in lanes.values()),
             return_exceptions=True,
