@@ -23,9 +23,7 @@ import asyncio
 import os
 import re
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -38,9 +36,10 @@ from switchboard_testing.bench import (
     report,
     scratch_prefix,
     scratch_topics,
+    whole_system,
 )
 from switchboard_testing.organization import Org, StaffedChannel, unique
-from switchboard_testing.system import System, running_system
+from switchboard_testing.system import System
 from switchboard_twitter_sim.client import SimulatorClient
 from switchboard_twitter_sim.control_models import SimUser
 
@@ -208,16 +207,7 @@ async def main(args: argparse.Namespace) -> int:
         return 2
     kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     async with scratch_topics(kafka, scratch_prefix("reply")) as prefix:
-        with (
-            tempfile.TemporaryDirectory() as logs,
-            running_system(
-                kafka_bootstrap_servers=kafka,
-                topic_prefix=prefix,
-                database_server_url=server,
-                log_dir=Path(logs),
-                sweep_enabled=False,
-            ) as system,
-        ):
+        with whole_system(kafka, prefix, server) as system:
             figures = await measure(system, args)
     report(figures)
     return 0

@@ -1,7 +1,7 @@
 # ruff: noqa: INP001 - a script, run by path
 """How read cost grows with data: queue listings and a conversation's read, p50/p99, as one
 organization's conversations grow from 10,000 to 1,000,000, against the real processes
-(`running_system`: access-svc answers every check, conversation-svc reads PostgreSQL).
+(`whole_system`: access-svc answers every check, conversation-svc reads PostgreSQL).
 
     uv run python services/conversation-svc/bench/growth.py [--sizes 10000,100000,1000000]
 
@@ -19,10 +19,8 @@ import asyncio
 import os
 import random
 import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 import psycopg
@@ -37,9 +35,10 @@ from switchboard_testing.bench import (
     report,
     scratch_prefix,
     scratch_topics,
+    whole_system,
 )
 from switchboard_testing.builders import channel_snapshot
-from switchboard_testing.system import System, running_system
+from switchboard_testing.system import System
 
 PREFIX = scratch_prefix("growth")
 MAX_SIZE = 2_000_000
@@ -91,16 +90,7 @@ async def with_topics(
 
 
 def run(args: argparse.Namespace, sizes: list[int], kafka: str, server: str) -> list[Figure]:
-    with (
-        tempfile.TemporaryDirectory() as logs,
-        running_system(
-            kafka_bootstrap_servers=kafka,
-            topic_prefix=PREFIX,
-            database_server_url=server,
-            log_dir=Path(logs),
-            sweep_enabled=False,
-        ) as system,
-    ):
+    with whole_system(kafka, PREFIX, server) as system:
         return asyncio.run(measure(args, sizes, system))
 
 

@@ -16,8 +16,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal, Self
@@ -26,6 +26,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from switchboard_contracts.topics import ALL_TOPICS, Topic
 from switchboard_platform.kafka.topics import ensure_topics
+from switchboard_testing.system import System, running_system
 
 OUT_ENV = "SB_BENCH_OUT"
 
@@ -175,6 +176,23 @@ async def scratch_topics(
                 await admin.delete_topics(names)
         finally:
             await admin.close()
+
+
+@contextmanager
+def whole_system(kafka: str, prefix: str, database_server_url: str) -> Iterator[System]:
+    """The whole system as processes for a benchmark (`running_system`), its logs in a
+    scratch folder, no sweep running under the figures."""
+    with (
+        tempfile.TemporaryDirectory() as logs,
+        running_system(
+            kafka_bootstrap_servers=kafka,
+            topic_prefix=prefix,
+            database_server_url=database_server_url,
+            log_dir=Path(logs),
+            sweep_enabled=False,
+        ) as system,
+    ):
+        yield system
 
 
 @dataclass(frozen=True)
