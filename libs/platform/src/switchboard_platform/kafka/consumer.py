@@ -249,13 +249,12 @@ class Subscription:
         for record, event in events:
             lanes.setdefault(record.key, []).append((record, event))
         if len(lanes) == 1:  # the usual case (max_batch 1): no task around it
-            outcomes.update(await self._handle_lane(events, letters))
-            self._transient_failures = 0
-            return
-        ended = await asyncio.gather(
-            *(self._handle_lane(lane, letters) for lane in lanes.values()),
-            return_exceptions=True,
-        )
+            ended: list[Counter[str] | BaseException] = [await self._handle_lane(events, letters)]
+        else:
+            ended = await asyncio.gather(
+                *(self._handle_lane(lane, letters) for lane in lanes.values()),
+                return_exceptions=True,
+            )
         for result in ended:
             if isinstance(result, BaseException):
                 raise result
