@@ -16,7 +16,6 @@ Needs KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL (`eval "$(deploy/infra.sh env)"`)
 import argparse
 import asyncio
 import json
-import os
 import sys
 import tempfile
 import time
@@ -37,6 +36,8 @@ from switchboard_testing import databases
 from switchboard_testing.bench import (
     CpuMeter,
     Figure,
+    database_server,
+    kafka_servers,
     percentile,
     report,
     scratch_prefix,
@@ -265,12 +266,11 @@ async def measure(kafka: KafkaSettings, ingest: str, args: argparse.Namespace) -
 
 
 async def main(args: argparse.Namespace) -> int:
-    server = os.environ.get("DATABASE_URL")
-    if not server:
-        sys.stderr.write('set DATABASE_URL (e.g. eval "$(deploy/infra.sh env)")\n')
+    server = database_server()
+    if server is None:
         return 2
     kafka = KafkaSettings(
-        bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+        bootstrap_servers=kafka_servers(),
         topic_prefix=scratch_prefix("e2e"),
     )
     database = databases.create_database(server, prefix="sb_e2e_bench")

@@ -20,7 +20,6 @@ deleted at the end. Needs KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL
 
 import argparse
 import asyncio
-import os
 import re
 import sys
 import time
@@ -32,6 +31,8 @@ from switchboard_testing.bench import (
     CpuMeter,
     Figure,
     ProcessCpu,
+    database_server,
+    kafka_servers,
     percentile,
     report,
     scratch_prefix,
@@ -201,11 +202,10 @@ async def _until_sent(
 
 
 async def main(args: argparse.Namespace) -> int:
-    server = os.environ.get("DATABASE_URL")
-    if not server:
-        sys.stderr.write('set DATABASE_URL (e.g. eval "$(deploy/infra.sh env)")\n')
+    server = database_server()
+    if server is None:
         return 2
-    kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    kafka = kafka_servers()
     async with scratch_topics(kafka, scratch_prefix("reply")) as prefix:
         with whole_system(kafka, prefix, server) as system:
             figures = await measure(system, args)

@@ -17,7 +17,6 @@ Every request goes to 127.0.0.1.
 import argparse
 import asyncio
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -42,6 +41,8 @@ from switchboard_testing.bench import (
     CpuMeter,
     Figure,
     Load,
+    database_server,
+    kafka_servers,
     percentile,
     scratch_prefix,
     scratch_topics,
@@ -72,10 +73,9 @@ def main() -> int:
     args.checks = max(1, min(args.checks, MAX_CHECKS))
     args.seconds = max(1.0, min(args.seconds, MAX_SECONDS))
     args.generator = "wrk" if shutil.which("wrk") and args.generator != "httpx" else "httpx"
-    kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
-    server = os.environ.get("DATABASE_URL")
-    if not server:
-        sys.stderr.write('set DATABASE_URL (e.g. eval "$(deploy/infra.sh env)")\n')
+    kafka = kafka_servers()
+    server = database_server()
+    if server is None:
         return 2
     database = databases.create_database(server, prefix="sb_access_bench")
     try:

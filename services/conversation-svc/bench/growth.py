@@ -16,7 +16,6 @@ means the cost did not grow with the data. Scratch databases and topics; nothing
 
 import argparse
 import asyncio
-import os
 import random
 import sys
 import time
@@ -31,6 +30,8 @@ from switchboard_platform.settings import KafkaSettings
 from switchboard_testing.bench import (
     CpuMeter,
     Figure,
+    database_server,
+    kafka_servers,
     percentile,
     report,
     scratch_prefix,
@@ -72,10 +73,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
     sizes = sorted({max(1, min(int(s), MAX_SIZE)) for s in args.sizes.split(",")})
-    kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
-    server = os.environ.get("DATABASE_URL")
-    if not server:
-        sys.stderr.write('set DATABASE_URL (e.g. eval "$(deploy/infra.sh env)")\n')
+    kafka = kafka_servers()
+    server = database_server()
+    if server is None:
         return 2
     figures = asyncio.run(with_topics(args, sizes, kafka, server))
     report(figures)

@@ -21,7 +21,6 @@ and deleted at the end.
 import argparse
 import asyncio
 import json
-import os
 import sys
 import time
 import uuid
@@ -45,7 +44,15 @@ from switchboard_platform.http.serve import run_as_served
 from switchboard_platform.kafka.broker import EventPublisher, OutgoingRecord, build_broker, encode
 from switchboard_platform.settings import DatabaseSettings, KafkaSettings
 from switchboard_testing import databases
-from switchboard_testing.bench import CpuMeter, Figure, report, scratch_prefix, scratch_topics
+from switchboard_testing.bench import (
+    CpuMeter,
+    Figure,
+    database_server,
+    kafka_servers,
+    report,
+    scratch_prefix,
+    scratch_topics,
+)
 from switchboard_testing.builders import channel_snapshot, tweet_received
 
 MAX_MESSAGES = 20_000
@@ -220,12 +227,11 @@ def main() -> int:
     args = parser.parse_args()
     count = max(1, min(args.messages, MAX_MESSAGES))
     stale = max(1, min(args.stale, MAX_STALE))
-    server = os.environ.get("DATABASE_URL")
-    if not server:
-        sys.stderr.write('set DATABASE_URL (e.g. eval "$(deploy/infra.sh env)")\n')
+    server = database_server()
+    if server is None:
         return 2
     kafka = KafkaSettings(
-        bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
+        bootstrap_servers=kafka_servers(),
         topic_prefix=scratch_prefix("conv"),
     )
     urls = [databases.create_database(server, prefix="sb_conv_bench") for _ in range(4)]

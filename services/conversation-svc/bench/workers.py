@@ -15,8 +15,6 @@ processes plus Kafka and PostgreSQL, the processes share cores: read the ratio w
 
 import argparse
 import asyncio
-import os
-import sys
 import tempfile
 import time
 import uuid
@@ -29,7 +27,14 @@ from switchboard_contracts.topics import CHANNELS, TWITTER_ACTIVITY
 from switchboard_platform.kafka.broker import EventPublisher, OutgoingRecord, build_broker, encode
 from switchboard_platform.settings import KafkaSettings
 from switchboard_testing import databases
-from switchboard_testing.bench import Figure, report, scratch_prefix, scratch_topics
+from switchboard_testing.bench import (
+    Figure,
+    database_server,
+    kafka_servers,
+    report,
+    scratch_prefix,
+    scratch_topics,
+)
 from switchboard_testing.builders import channel_snapshot, tweet_received
 from switchboard_testing.processes import free_port, run_once, start_process, wait_ready
 
@@ -45,11 +50,10 @@ def main() -> int:
     args = parser.parse_args()
     count = max(1, min(args.messages, MAX_MESSAGES))
     counts = sorted({max(1, int(n)) for n in args.processes.split(",")})
-    server = os.environ.get("DATABASE_URL")
-    if not server:
-        sys.stderr.write('set DATABASE_URL (e.g. eval "$(deploy/infra.sh env)")\n')
+    server = database_server()
+    if server is None:
         return 2
-    kafka = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    kafka = kafka_servers()
     rates = {n: asyncio.run(one_run(kafka, server, n, count)) for n in counts}
     for n, rate in rates.items():
         print(f"{n} process(es): {rate:,.0f} messages/s ({count} messages)")  # noqa: T201

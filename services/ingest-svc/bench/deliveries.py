@@ -46,7 +46,7 @@ from switchboard_platform.http.serve import run_as_served
 from switchboard_platform.kafka.broker import producer_options
 from switchboard_platform.kafka.naming import physical_name
 from switchboard_platform.settings import KafkaSettings
-from switchboard_testing.bench import Figure, report, scratch_prefix, scratch_topics
+from switchboard_testing.bench import Figure, kafka_servers, report, scratch_prefix, scratch_topics
 from switchboard_testing.processes import free_port, service_process
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -103,7 +103,7 @@ def bare_server(port: int) -> Iterator[str]:
 
 
 async def main(args: argparse.Namespace) -> None:
-    servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    servers = kafka_servers()
     async with scratch_topics(servers, PREFIX):
         await measure(servers, args)
 

@@ -154,6 +154,20 @@ def percentile(sorted_values: list[float], share: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * share))]
 
 
+def kafka_servers() -> str:
+    """The broker a benchmark uses: KAFKA_BOOTSTRAP_SERVERS, else the local one."""
+    return os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+
+
+def database_server() -> str | None:
+    """The PostgreSQL server where a benchmark creates its scratch databases
+    (DATABASE_URL); None, once it has said how to set it, when it is not set."""
+    server = os.environ.get("DATABASE_URL")
+    if not server:
+        sys.stderr.write('set DATABASE_URL (e.g. eval "$(deploy/infra.sh env)")\n')
+    return server or None
+
+
 def scratch_prefix(name: str) -> str:
     """A topic prefix no other run uses, e.g. `bench-ingest-1a2b3c.`."""
     return f"bench-{name}-{uuid.uuid4().hex[:6]}."
