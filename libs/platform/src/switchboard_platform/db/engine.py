@@ -18,7 +18,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 # failover, or a proxy that dropped it meanwhile, is found then and the connection replaced,
 # instead of failing the transaction. A connection in steady use is not pinged: pinging at
 # every checkout (SQLAlchemy's `pool_pre_ping`) cost each transaction a round trip and
-# ~250 us of CPU, a fifth of a short one's. A restart takes longer than this, so what a
+# ~250 us of CPU, a quarter of a short one's. A restart takes longer than this, so what a
 # restart broke has been idle longer when it is next used.
 PING_AFTER_IDLE_SECONDS = 1.0
 _RETURNED_AT = "switchboard_returned_at"
